@@ -1,0 +1,22 @@
+"""SQLAlchemy 2 models of chitieu-bot (typed, portable across SQLite and PostgreSQL)."""
+
+from storage.models.base import Base, UTCDateTime, utcnow
+from storage.models.data import Answer, AnswerRevision, Receipt, Submission, SubmissionStatus
+from storage.models.forms import Form, Period, Question, Target
+from storage.models.ops import (
+    ChannelToken,
+    DialogueState,
+    Download,
+    InboxEvent,
+    OutboxMessage,
+    OutboxStatus,
+    ReminderLog,
+)
+from storage.models.org import Identity, Invite, InviteAttempt, Person, Role, RoleGrant, Unit, UnitKind
+
+__all__ = [
+    "Answer", "AnswerRevision", "Base", "ChannelToken", "DialogueState", "Download", "Form", "Identity",
+    "InboxEvent", "Invite", "InviteAttempt", "OutboxMessage", "OutboxStatus", "Period", "Person", "Question",
+    "Receipt", "ReminderLog", "Role", "RoleGrant", "Submission", "SubmissionStatus", "Target", "UTCDateTime",
+    "Unit", "UnitKind", "utcnow",
+]

@@ -1,0 +1,100 @@
+"""What was answered: submissions, answers, every revision, and the receipts given on sending."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from storage.models.base import Base, utcnow
+
+
+class SubmissionStatus:
+    """Where a submission stands."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class Submission(Base):
+    """One unit's answers for one period, against the form version it was started on."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (UniqueConstraint("unit_id", "period_id"), Index(None, "period_id", "status"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    period_id: Mapped[int] = mapped_column(ForeignKey("periods.id"))
+    form_id: Mapped[int] = mapped_column(ForeignKey("forms.id"))
+    status: Mapped[str] = mapped_column(String(16), default=SubmissionStatus.DRAFT)
+    reference: Mapped[str | None] = mapped_column(String(40))
+    submitted_at: Mapped[datetime | None]
+    submitted_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    on_time: Mapped[bool | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=0)
+
+    answers: Mapped[list[Answer]] = relationship(back_populates="submission")
+
+
+class Answer(Base):
+    """The current answer to one question; `a`/`b`/`basis` mirror the value for SQL aggregation."""
+
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("submission_id", "question_key"), Index(None, "question_key"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"))
+    question_key: Mapped[str] = mapped_column(String(40))
+    raw_text: Mapped[str | None] = mapped_column(Text)
+    value: Mapped[str | None] = mapped_column(Text)
+    a: Mapped[float | None] = mapped_column(Float)
+    b: Mapped[float | None] = mapped_column(Float)
+    basis: Mapped[str | None] = mapped_column(String(16))
+    skipped: Mapped[bool] = mapped_column(default=False)
+    provisional: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    comparison: Mapped[str | None] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column(default=0)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    submission: Mapped[Submission] = relationship(back_populates="answers")
+
+
+class AnswerRevision(Base):
+    """One change to an answer, kept forever: what was typed, by whom, when and through what."""
+
+    __tablename__ = "answer_revisions"
+    __table_args__ = (Index(None, "submission_id", "question_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"))
+    question_key: Mapped[str] = mapped_column(String(40))
+    revision: Mapped[int]
+    action: Mapped[str] = mapped_column(String(16))
+    raw_text: Mapped[str | None] = mapped_column(Text)
+    value: Mapped[str | None] = mapped_column(Text)
+    skipped: Mapped[bool] = mapped_column(default=False)
+    provisional: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    comparison: Mapped[str | None] = mapped_column(Text)
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    channel: Mapped[str | None] = mapped_column(String(16))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Receipt(Base):
+    """Given each time a submission is sent: the reference a focal person can quote."""
+
+    __tablename__ = "receipts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    sent_at: Mapped[datetime]
+    sent_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    on_time: Mapped[bool]
+    provisional_keys: Mapped[str] = mapped_column(Text, default="")
