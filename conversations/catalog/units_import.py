@@ -1,0 +1,55 @@
+"""Import units from a CSV or Excel sheet: every row checked, nothing written if one is refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from pydantic import ValidationError
+
+from conversations.catalog.loader import CatalogError
+from conversations.catalog.schema import UnitDef
+
+COLUMNS = ("code", "name", "kind", "parent", "active_from", "active_to", "successor", "note")
+HEADER_ALIASES = {"ma": "code", "mã": "code", "ten": "name", "tên": "name", "loai": "kind", "loại": "kind",
+                  "cap_tren": "parent", "cấp trên": "parent", "don_vi_cha": "parent"}
+
+
+def read_sheet(path: Path) -> pd.DataFrame:
+    """Read a .csv, .xlsx or .xls file as text cells with normalised headers."""
+    if not path.exists():
+        raise CatalogError(path, "", "file not found")
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        elif suffix in (".xlsx", ".xlsm", ".xls"):
+            frame = pd.read_excel(path, dtype=str, keep_default_na=False)
+        else:
+            raise CatalogError(path, "", "unsupported file type; give a .csv or .xlsx file")
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise CatalogError(path, "", f"cannot read the sheet ({exc})") from None
+    frame.columns = [HEADER_ALIASES.get(str(c).strip().lower(), str(c).strip().lower()) for c in frame.columns]
+    missing = [c for c in ("code", "name", "kind") if c not in frame.columns]
+    if missing:
+        raise CatalogError(path, "header", f"missing column(s) {', '.join(missing)}; "
+                                           f"the header row should be: {','.join(COLUMNS)}")
+    return frame
+
+
+def rows_to_units(frame: pd.DataFrame, path: Path) -> tuple[list[UnitDef], list[str]]:
+    """Validate every row; returns the units and a line per refused row (row numbers as in the file)."""
+    units: list[UnitDef] = []
+    refused: list[str] = []
+    for index, row in frame.iterrows():
+        raw = {k: (str(row[k]).strip() or None) for k in COLUMNS if k in frame.columns}
+        if raw.get("code"):
+            raw["code"] = raw["code"].upper()
+        line = int(str(index)) + 2  # +1 header, +1 one-based
+        try:
+            units.append(UnitDef.model_validate(raw))
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            field = ".".join(str(x) for x in err["loc"]) or "row"
+            refused.append(f"row {line} ({raw.get('code') or '?'}): {field}: {err['msg']}")
+    return units, refused

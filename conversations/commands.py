@@ -1,0 +1,62 @@
+"""Command words: `/nop`, `nop`, `nộp`, `tong hop`… mapped onto one canonical name."""
+
+from __future__ import annotations
+
+import re
+
+from conversations.parsing import fold
+
+# canonical name -> words a person may type instead of the slash command (already folded)
+ALIASES: dict[str, tuple[str, ...]] = {
+    "start": ("start", "bat dau"),
+    "nop": ("nop", "nop bao cao", "nop so lieu", "submit"),
+    "xem": ("xem", "xem lai", "view"),
+    "han": ("han", "han nop", "deadline", "deadlines"),
+    "huy": ("huy", "thoat", "tam dung", "dung lai", "cancel", "stop"),
+    "huongdan": ("huong dan", "huongdan", "help", "tro giup", "giup"),
+    "lang": ("lang", "ngon ngu", "language"),
+    "lienket": ("lien ket", "lienket", "link"),
+    "tonghop": ("tong hop", "tonghop", "summary"),
+    "thieu": ("thieu", "con thieu", "missing"),
+    "chitieu": ("chi tieu", "chitieu", "indicator"),
+    "nhacnho": ("nhac nho", "nhacnho", "remind"),
+}
+SLASH_NAMES = {"help": "huongdan", "tong_hop": "tonghop", "nhac_nho": "nhacnho", "chi_tieu": "chitieu"}
+_WORD_TO_NAME = {word: name for name, words in ALIASES.items() for word in words}
+_MAX_WORDS = max(len(w.split()) for w in _WORD_TO_NAME)
+
+
+def canonical_name(slash_name: str) -> str:
+    """`/tong_hop` or `/help` typed as a slash command, to its canonical name."""
+    name = fold(slash_name).split("@")[0]
+    return SLASH_NAMES.get(name, _WORD_TO_NAME.get(name, name))
+
+
+def match_command(text: str) -> tuple[str, str] | None:
+    """(name, args) when typed text is a command word (with optional arguments), else None."""
+    stripped = text.strip()
+    if stripped.startswith("/"):
+        head, _, args = stripped[1:].partition(" ")
+        return canonical_name(head), args.strip()
+    words = fold(stripped).split()
+    originals = stripped.split()
+    for n in range(min(_MAX_WORDS, len(words)), 0, -1):
+        name = _WORD_TO_NAME.get(" ".join(words[:n]))
+        if name is not None:
+            args = " ".join(originals[n:])
+            if _args_fit(name, args):
+                return name, args
+    return None
+
+
+def _args_fit(name: str, args: str) -> bool:
+    """Bare words take arguments only where the command expects them (avoids eating answers)."""
+    if not args:
+        return True
+    if name == "chitieu":
+        return bool(re.fullmatch(r"\d{1,2}( \S+)?", args))
+    if name in ("nop", "xem", "tonghop", "thieu"):
+        return bool(re.fullmatch(r"[A-Za-z]*\s*\d{4}(-[QqHhMm]\d{1,2})?( \w+)?", args))
+    if name in ("start", "lang"):
+        return True
+    return False

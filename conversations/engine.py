@@ -1,0 +1,147 @@
+"""The dialogue engine: routes one neutral event to the flow that handles it. No channel code here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from conversations.commands import match_command
+from conversations.flows import answering, buttons, info, registration, review, submit
+from conversations.invites import looks_like_code
+from conversations.messages import ButtonIn, CommandIn, Event, FileIn, TextIn
+from conversations.state import Mode
+from conversations.turn import Turn
+
+
+@dataclass(frozen=True)
+class ExtraCommand:
+    """A command provided by the wiring layer (summaries, reminders), limited to some roles."""
+
+    roles: tuple[str, ...]
+    run: Callable[[Turn, str], None]
+    read_only: bool = False  # run after the turn commits, on a read session (long reports hold no write lock)
+
+
+FOCAL_COMMANDS: dict[str, Callable[[Turn, str], None]] = {
+    "nop": submit.submit,
+    "xem": info.view,
+    "han": lambda turn, _args: info.deadlines(turn),
+    "huy": lambda turn, _args: info.cancel(turn),
+    "huongdan": lambda turn, _args: info.help_text(turn),
+    "lang": info.language,
+    "lienket": registration.link,
+}
+
+
+class Engine:
+    """`handle(turn, event)`: the turn's state changes and replies are the result."""
+
+    def __init__(self, extras: dict[str, ExtraCommand] | None = None) -> None:
+        self.extras = extras or {}
+
+    def handle(self, turn: Turn, event: Event) -> None:
+        """Answer one event."""
+        if turn.sender.chat_type != "private":
+            self._group(turn, event)
+        elif isinstance(event, CommandIn):
+            self.command(turn, event.name, event.args)
+        elif turn.person is None:
+            self._unregistered(turn, event)
+        elif isinstance(event, ButtonIn):
+            self.button(turn, event.data)
+        elif isinstance(event, TextIn):
+            self.text(turn, event.text)
+        elif isinstance(event, FileIn):
+            self._file(turn, event)
+
+    def command(self, turn: Turn, name: str, args: str) -> None:
+        """A slash command (or a command word typed without the slash)."""
+        if name == "start":
+            registration.start(turn, args)
+        elif turn.person is None:
+            registration.not_registered(turn)
+        elif name in FOCAL_COMMANDS:
+            FOCAL_COMMANDS[name](turn, args)
+        elif name in self.extras:
+            extra = self.extras[name]
+            if not turn.has_role(*extra.roles):
+                turn.say(turn.t("dialogue.not_allowed"))
+            elif extra.read_only:
+                turn.later.append(lambda later_turn: extra.run(later_turn, args))
+            else:
+                extra.run(turn, args)
+        else:
+            turn.say(turn.t("dialogue.unknown_command", name=name), buttons=registration.menu_buttons(turn))
+
+    def text(self, turn: Turn, text: str) -> None:
+        """Typed text: a command word, an answer, a choice, or small talk."""
+        matched = match_command(text)
+        if matched is not None:
+            self.command(turn, *matched)
+            return
+        mode = turn.state.mode
+        if mode == Mode.ANSWERING:
+            answering.on_text(turn, text)
+        elif mode == Mode.PICKING:
+            review.pick_by_text(turn, text)
+        elif mode == Mode.REVIEW:
+            turn.say(turn.t("dialogue.review_use_buttons"))
+            sheet = _sheet_or_none(turn)
+            if sheet is not None:
+                review.show(turn, sheet)
+        else:
+            turn.say(turn.t("dialogue.idle_hint"), buttons=registration.menu_buttons(turn))
+
+    def button(self, turn: Turn, data: str) -> None:
+        """A pressed button; its data says what it is for."""
+        action, _, rest = data.partition(":")
+        if action == "cmd":
+            self.command(turn, rest, "")
+        elif action in buttons.HANDLERS:
+            key, _, extra = rest.partition(":")
+            buttons.on_question_button(turn, action, key, extra)
+        elif action in ("send", "edit", "draft"):
+            review.on_review_button(turn, action, rest)
+        elif action == "review":
+            sheet = _sheet_or_none(turn)
+            review.show(turn, sheet) if sheet else turn.say(turn.t("dialogue.lost_place"))
+        elif action == "pick":
+            review.on_pick(turn, rest)
+        elif action == "open" and rest.count(":") == 1:
+            unit_id, period_id = rest.split(":")
+            submit.on_open(turn, int(unit_id), int(period_id)) if (unit_id + period_id).isdigit() \
+                else turn.say(turn.t("dialogue.stale_button_plain"))
+        elif action == "lang":
+            info.language(turn, rest)
+        else:
+            turn.say(turn.t("dialogue.stale_button_plain"))
+
+    def _unregistered(self, turn: Turn, event: Event) -> None:
+        """Only an invite code is understood; everything else gets the explanation."""
+        if isinstance(event, TextIn) and looks_like_code(event.text):
+            registration.register(turn, event.text)
+        else:
+            registration.not_registered(turn)
+
+    def _group(self, turn: Turn, event: Event) -> None:
+        """In a group no data is shown or taken; commands get a pointer to the private chat."""
+        if isinstance(event, CommandIn):
+            turn.say(turn.t("dialogue.group_refused"))
+
+    def _file(self, turn: Turn, event: FileIn) -> None:
+        """A file, photo or sticker where text was expected."""
+        turn.say(turn.t("dialogue.file_not_expected", kind=turn.t(f"dialogue.kind_{_kind(event.kind)}")))
+        if turn.state.mode == Mode.ANSWERING:
+            sheet = _sheet_or_none(turn)
+            if sheet is not None:
+                answering.resume(turn, sheet)
+
+
+def _kind(kind: str) -> str:
+    return kind if kind in ("document", "photo", "sticker", "voice", "video", "location", "contact") else "other"
+
+
+def _sheet_or_none(turn: Turn):  # noqa: ANN202 - Sheet | None
+    from conversations.flows.sheets import current_sheet
+
+    return current_sheet(turn)

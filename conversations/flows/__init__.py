@@ -1,0 +1,1 @@
+"""Dialogue flows: each module handles one part of the conversation."""

@@ -1,0 +1,86 @@
+"""/xem, /han, /huy, /huongdan and /lang."""
+
+from __future__ import annotations
+
+from conversations.flows.registration import menu_buttons
+from conversations.flows.sheets import open_options, sheet_of, status_text
+from conversations.render import date_vn, missing_required, summary_lines
+from conversations.state import Mode
+from conversations.turn import Turn
+from storage.i18n import LANGS
+from storage.models import Role, SubmissionStatus
+
+
+def deadlines(turn: Turn) -> None:
+    """Open periods of the person's units with due dates, days left and what is still owed."""
+    options = open_options(turn)
+    if not options:
+        turn.say(turn.t("dialogue.nothing_open") if turn.has_role(Role.FOCAL) else turn.t("dialogue.not_focal"))
+        return
+    lines = []
+    for o in options:
+        days = (o.due - turn.today).days
+        when = turn.t("dialogue.days_left", days=days) if days >= 0 else turn.t("dialogue.days_late", days=-days)
+        lines.append(turn.t("dialogue.deadline_line", form=o.spec.definition.short_title or o.spec.code,
+                            period=o.period.code, unit=o.unit.name, due=date_vn(o.due), when=when,
+                            status=status_text(turn, o)))
+    turn.say("\n".join(lines), title=turn.t("dialogue.deadlines_title"),
+             buttons=[[turn.button("dialogue.btn_submit", "cmd:nop")]])
+
+
+def view(turn: Turn, args: str) -> None:
+    """What the person's unit(s) sent (or drafted) for a period: `/xem [PERIOD]`."""
+    focal_units = turn.units_with(Role.FOCAL)
+    if not focal_units:
+        turn.say(turn.t("dialogue.not_focal"))
+        return
+    wanted = args.strip().upper()
+    shown = 0
+    for unit in focal_units:
+        for sub in turn.uow.submissions.of_unit(unit.id, wanted or None):
+            sheet = sheet_of(turn, sub)
+            answers = turn.uow.submissions.answers(sub.id)
+            lines = summary_lines(turn, sheet, answers)
+            status = (turn.t("dialogue.view_sent", at=turn.clock.local(sub.submitted_at).strftime("%H:%M %d/%m/%Y"),
+                             ref=sub.reference)
+                      if sub.status == SubmissionStatus.SUBMITTED and sub.submitted_at else turn.t("dialogue.view_draft"))
+            missing = missing_required(sheet, answers)
+            if missing and sub.status != SubmissionStatus.SUBMITTED:
+                lines.append(turn.t("dialogue.missing", items=", ".join(q.definition.number or q.key for q in missing)))
+            turn.say("\n".join([status, *lines]), title=turn.t(
+                "dialogue.view_title", form=sheet.spec.definition.short_title or sheet.spec.code,
+                period=sheet.period.code, unit=unit.name))
+            shown += 1
+    if not shown:
+        turn.say(turn.t("dialogue.view_nothing", period=wanted) if wanted else turn.t("dialogue.view_none"))
+
+
+def cancel(turn: Turn) -> None:
+    """Leave the current dialogue; every answer already given stays saved as a draft."""
+    if turn.state.mode == Mode.IDLE:
+        turn.say(turn.t("dialogue.nothing_to_cancel"), buttons=menu_buttons(turn))
+        return
+    turn.state.leave()
+    turn.say(turn.t("dialogue.paused"), buttons=[[turn.button("dialogue.btn_continue", "cmd:nop")]])
+
+
+def help_text(turn: Turn) -> None:
+    """What the person can type, for their roles."""
+    parts = [turn.t("dialogue.help_focal")] if turn.has_role(Role.FOCAL) else []
+    if turn.has_role(Role.ANALYST, Role.ADMIN):
+        parts.append(turn.t("dialogue.help_analyst"))
+    if turn.is_admin:
+        parts.append(turn.t("dialogue.help_admin"))
+    parts.append(turn.t("dialogue.help_common"))
+    turn.say("\n\n".join(parts), title=turn.t("dialogue.help_title"), buttons=menu_buttons(turn))
+
+
+def language(turn: Turn, args: str) -> None:
+    """`/lang en|vi` (buttons when no language is given)."""
+    lang = args.strip().lower()[:2]
+    if lang not in LANGS or turn.person is None:
+        turn.say(turn.t("dialogue.lang_prompt"), buttons=[[turn.button("dialogue.btn_vi", "lang:vi"),
+                                                           turn.button("dialogue.btn_en", "lang:en")]])
+        return
+    turn.person.language = lang
+    turn.say(turn.t("dialogue.lang_set"))

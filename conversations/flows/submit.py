@@ -1,0 +1,66 @@
+"""`/nop`: choose what to fill in (when several periods are open), then start or resume it."""
+
+from __future__ import annotations
+
+from conversations.flows import answering
+from conversations.flows.sheets import Option, open_options, open_sheet, status_text
+from conversations.render import date_vn
+from conversations.state import Mode
+from conversations.turn import Turn
+from storage.models import Role
+
+MAX_CHOICES = 8
+
+
+def submit(turn: Turn, args: str = "") -> None:
+    """Start or resume a submission; offer buttons when more than one form/period is open."""
+    if not turn.has_role(Role.FOCAL):
+        turn.say(turn.t("dialogue.not_focal"))
+        return
+    options = open_options(turn)
+    wanted = args.strip().upper()
+    if wanted:
+        options = [o for o in options if wanted in (o.period.code, f"{o.spec.code} {o.period.code}", o.spec.code)]
+        if not options:
+            turn.say(turn.t("dialogue.no_such_period", period=wanted))
+            return
+    if not options:
+        turn.say(turn.t("dialogue.nothing_open"))
+        return
+    current = [o for o in options if o.submission and o.submission.id == turn.state.submission_id]
+    if len(options) == 1 or (current and turn.state.mode != Mode.IDLE and not wanted):
+        begin(turn, (current or options)[0])
+        return
+    offer(turn, options[:MAX_CHOICES])
+
+
+def offer(turn: Turn, options: list[Option]) -> None:
+    """Buttons, one per open (unit, period), with due date and status."""
+    turn.state.mode, turn.state.choices = Mode.CHOOSING, [[o.unit.id, o.period.id] for o in options]
+    several_units = len({o.unit.id for o in options}) > 1
+    rows = [[turn.button("dialogue.btn_option", f"open:{o.unit.id}:{o.period.id}",
+                         form=o.spec.code, period=o.period.code, due=date_vn(o.due)[:5],
+                         status=status_text(turn, o), unit=(f" · {o.unit.code}" if several_units else ""))]
+            for o in options]
+    turn.say(turn.t("dialogue.choose_period"), buttons=rows)
+
+
+def begin(turn: Turn, option: Option) -> None:
+    """Open the option's submission and show the right question (or the review)."""
+    sheet = open_sheet(turn, option.unit, option.period)
+    intro = turn.t("dialogue.opening", form=option.spec.definition.short_title or option.spec.code,
+                   period=option.period.code, unit=option.unit.name, due=date_vn(option.due),
+                   count=len(sheet.asked))
+    if turn.state.submission_id != sheet.submission.id:
+        turn.state.leave()
+    answering.start(turn, sheet, intro)
+
+
+def on_open(turn: Turn, unit_id: int, period_id: int) -> None:
+    """A choice button was pressed."""
+    for o in open_options(turn):
+        if o.unit.id == unit_id and o.period.id == period_id:
+            begin(turn, o)
+            return
+    turn.say(turn.t("dialogue.option_gone"))
+    submit(turn)

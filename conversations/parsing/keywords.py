@@ -1,0 +1,38 @@
+"""The words people type for yes, no and "provisional figure", as data (matched after `fold`)."""
+
+from __future__ import annotations
+
+YES_WORDS = frozenset(
+    {"co", "c", "yes", "y", "x", "dung", "roi", "da", "ok", "oke", "okay", "vang", "u", "uh", "true"}
+)
+NO_WORDS = frozenset({"khong", "ko", "k", "kh", "khg", "hong", "hok", "no", "n", "chua", "sai", "false"})
+YES_SYMBOLS = frozenset("✓✔✅☑")
+NO_SYMBOLS = frozenset("❌")
+# Politeness around the answer: "Có ạ", "Dạ không", "Vâng, đã có".
+PARTICLES = frozenset({"a", "nhe", "nha", "ah"})
+OPENERS = frozenset({"da", "vang"})
+
+# Longest first, so "tạm ước tính" wins over "tạm". Diacritics are optional but, when typed, must be these
+# (so "Trung tâm" is not "tạm").
+PROVISIONAL_PHRASES = (
+    "số liệu tạm ước tính",
+    "số liệu tạm tính",
+    "số liệu tạm",
+    "tạm ước tính",
+    "tạm tính",
+    "tạm ước",
+    "ước tính",
+    "sơ bộ",
+    "dự kiến",
+    "xấp xỉ",
+    "khoảng",
+    "tạm",
+    "ước",
+    "provisional",
+    "preliminary",
+    "estimated",
+    "estimate",
+    "approx",
+    "est",
+)
+PROVISIONAL_SYMBOLS = "~≈"

@@ -1,0 +1,148 @@
+"""Which nudges are due now, which of them a later one supersedes, and where each one goes."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from conversations.messages import TextOut
+from conversations.reminders.rules import Kind, Rule, digest_rules, unit_rules
+from conversations.reminders.snapshot import Round, Snapshot
+from storage.models import Identity, Unit
+
+Key = tuple[int, int, int, str]  # (period, unit, person, rule): the reminder log's unique key
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """A nudge whose time has come: who hears about which unit and round, under which rule."""
+
+    rnd: Round
+    unit: Unit  # the unit it is about (for a digest: the analyst's unit, root of the listed subtree)
+    person_id: int
+    rule: Rule
+    planned_for: datetime  # UTC, already moved off weekends and holidays
+    due: date  # the unit's due date (for a digest: the earliest due date in the subtree)
+    late: tuple[tuple[Unit, date], ...] = ()  # digest: units past their due date, not submitted
+    owing: int = 0  # digest: units of the subtree that answer this round
+
+    @property
+    def key(self) -> Key:
+        """The reminder log's unique key."""
+        return (self.rnd.period.id, self.unit.id, self.person_id, self.rule.name)
+
+    @property
+    def order(self) -> tuple[int, int, int, str, int]:
+        """Sort key: the unique key with the rule as (kind, offset), so d-7 comes before d+0."""
+        return (self.rnd.period.id, self.unit.id, self.person_id, self.rule.kind, self.rule.offset)
+
+    @property
+    def group(self) -> tuple[int, int, int, str]:
+        """Nudges of one kind to one person about one unit and round: only the latest due one is sent."""
+        return (self.rnd.period.id, self.unit.id, self.person_id, self.rule.kind)
+
+
+class Action:
+    """What a pass does with a due nudge."""
+
+    SEND = "send"
+    SKIP = "skipped"  # superseded by a later nudge of the same kind that is also due
+    UNREACHABLE = "unreachable"  # the person has no reachable identity
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A due nudge and what becomes of it (the reply and identity when it is sent)."""
+
+    nudge: Nudge
+    action: str
+    identity: Identity | None = None
+    reply: TextOut | None = None
+    detail: str | None = None
+    person_name: str = ""
+
+
+def due_nudges(snap: Snapshot, rounds: list[Round], now: datetime, recorded: set[Key]) -> list[Nudge]:
+    """Unrecorded nudges planned at or before `now` that still apply, for rounds that may send now."""
+    out: list[Nudge] = []
+    for rnd in rounds:
+        if not rnd.schedule.may_send_at(now):
+            continue
+        owing = snap.owing(rnd)
+        rules = unit_rules(rnd.schedule.rules)
+        for unit, due in owing:
+            out += _unit_nudges(snap, rnd, unit, due, rules, now, recorded)
+        out += _digests(snap, rnd, owing, now, recorded)
+    return out
+
+
+def _unit_nudges(snap: Snapshot, rnd: Round, unit: Unit, due: date, rules: list[Rule], now: datetime,
+                 recorded: set[Key]) -> list[Nudge]:
+    """Deadline, provisional and escalation nudges about one unit (submissions read only if any is due)."""
+    timed = [(r, rnd.schedule.send_time(r.day(due))) for r in rules if r.day(due) >= rnd.period.opens_on]
+    candidates = [Nudge(rnd, unit, pid, r, at, due) for r, at in timed if at <= now
+                  for pid in recipients(snap, unit, r)]
+    candidates = [n for n in candidates if n.key not in recorded]
+    if not candidates:
+        return []
+    submitted = snap.submitted(rnd.period.id, unit.id)
+    provisional = (submitted and any(n.rule.kind == Kind.PROVISIONAL for n in candidates)
+                   and bool(snap.progress(rnd, unit).provisional))
+    wanted = {Kind.DEADLINE: not submitted, Kind.ESCALATION: not submitted, Kind.PROVISIONAL: provisional}
+    return [n for n in candidates if wanted[n.rule.kind]]
+
+
+def recipients(snap: Snapshot, unit: Unit, rule: Rule) -> list[int]:
+    """Focal persons; for an escalation the collector's analysts, but only about a unit someone was
+    nudged for (a unit with no focal person shows in the digest instead of one message per unit)."""
+    focal = list(snap.focal.get(unit.id, []))
+    if rule.kind == Kind.ESCALATION:
+        return [pid for _, pid in snap.escalation_targets(unit)] if focal else []
+    return focal
+
+
+def _digests(snap: Snapshot, rnd: Round, owing: list[tuple[Unit, date]], now: datetime,
+             recorded: set[Key]) -> list[Nudge]:
+    """Each analyst's list of late units in their subtree, on the digest days that have come."""
+    out: list[Nudge] = []
+    for pid, scope in snap.analyst_scopes():
+        mine = [(u, due) for u, due in owing if u.path.startswith(scope.path)]
+        if not mine:
+            continue
+        first_due = min(due for _, due in mine)
+        timed = [(r, rnd.schedule.send_time(r.day(first_due)))
+                 for r in digest_rules(rnd.schedule.rules, first_due, rnd.period.lock_on)]
+        due_now = [(r, at) for r, at in timed if at <= now and (rnd.period.id, scope.id, pid, r.name) not in recorded]
+        if not due_now:
+            continue
+        late = tuple(sorted(((u, due) for u, due in mine
+                             if due < snap.today and not snap.submitted(rnd.period.id, u.id)),
+                            key=lambda x: (x[1], x[0].path)))
+        if late:
+            out += [Nudge(rnd, scope, pid, r, at, first_due, late, len(mine)) for r, at in due_now]
+    return out
+
+
+def decide(nudges: list[Nudge], snap: Snapshot, render: Callable[[Nudge, Snapshot], TextOut]) -> list[Decision]:
+    """Per (round, unit, person, kind) send only the latest due nudge; record the others as superseded."""
+    groups: defaultdict[tuple[int, int, int, str], list[Nudge]] = defaultdict(list)
+    for n in nudges:
+        groups[n.group].append(n)
+    snap.load_people({n.person_id for n in nudges})
+    decisions: list[Decision] = []
+    for group in groups.values():
+        group.sort(key=lambda n: (n.rule.offset, n.planned_for))
+        latest = group[-1]
+        person = snap.person(latest.person_id)
+        name = person.display_name if person else "?"
+        decisions += [Decision(n, Action.SKIP, detail=f"superseded by {latest.rule.name}", person_name=name)
+                      for n in group[:-1]]
+        identity = snap.identity(latest.person_id)
+        if identity is None:
+            decisions.append(Decision(latest, Action.UNREACHABLE, detail="no reachable identity", person_name=name))
+        else:
+            decisions.append(Decision(latest, Action.SEND, identity, render(latest, snap),
+                                      f"{identity.channel}:{identity.chat_id}", name))
+    return sorted(decisions, key=lambda d: d.nudge.order)  # one order for every worker: no deadlocks
