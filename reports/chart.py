@@ -1,0 +1,108 @@
+"""The summary as a picture: each indicator against its target, and who has submitted.
+
+Drawn with matplotlib's object API on the Agg canvas (no pyplot state, safe in threads) in
+DejaVu Sans, which has every Vietnamese glyph.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from decimal import Decimal
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from reports.aggregate import show
+from reports.summary import Line, Summary
+from reports.texts import t
+from storage.values import fmt_percent
+
+FONT = "DejaVu Sans"
+COLOURS = {"on_track": "#2e7d32", "at_risk": "#c62828", "far_exceeding": "#1565c0", "no_target": "#9e9e9e",
+           "no_data": "#bdbdbd"}
+PROGRESS = (("on_time", "#2e7d32"), ("late", "#f9a825"), ("drafts", "#90caf9"), ("not_started", "#e0e0e0"))
+CAP = 150.0  # bars stop at 150% of the target; the label keeps the real figure
+
+
+def achievement(line: Line) -> tuple[float | None, bool]:
+    """Figure as % of the target (or of the reference target when none is set yet), and whether it is a reference."""
+    target = line.status.target or line.status.reference
+    value = line.agg.value if line.agg else None
+    if target is None or target.number in (None, 0) or value is None:
+        return None, False
+    ratio = value / target.number if line.q.sign > 0 else (target.number / value if value else Decimal(0))
+    return float(max(Decimal(0), ratio * 100)), line.status.target is None
+
+
+def _label(line: Line, lang: str) -> str:
+    target = line.status.target or line.status.reference
+    figure = show(line.q, line.agg, lang)
+    if target is None:
+        return figure if line.agg is None else figure + t("chart.no_target", lang)
+    key = "chart.vs_target" if line.status.target else "chart.vs_reference"
+    return t(key, lang, value=figure, target=target.text, year=target.year)
+
+
+def _indicators(fig: Figure, ax, s: Summary, lang: str) -> None:  # noqa: ANN001 - matplotlib Axes
+    lines = s.lines
+    ys = list(range(len(lines)))[::-1]
+    for y, line in zip(ys, lines, strict=True):
+        pct, reference = achievement(line)
+        colour = COLOURS.get(line.status.code, "#9e9e9e")
+        if pct is not None:
+            ax.barh(y, min(pct, CAP), color=colour, hatch="//" if reference else None,
+                    alpha=0.55 if reference else 0.9, edgecolor="white", height=0.6)
+        ax.text(min(pct or 0, CAP) + 2, y, _label(line, lang), va="center", fontsize=8, fontfamily=FONT)
+    ax.axvline(100, color="#424242", linestyle="--", linewidth=1)
+    ax.text(100, len(lines) - 0.4, t("chart.target_line", lang), ha="center", fontsize=8, fontfamily=FONT)
+    ax.set_yticks(ys, [textwrap.shorten(f"{ln.q.number}. {ln.q.short_label}", 48, placeholder="…") for ln in lines],
+                  fontsize=8, fontfamily=FONT)
+    ax.set_xlim(0, CAP + 95)
+    ax.set_ylim(-0.7, len(lines) - 0.2)
+    ax.set_xticks([0, 25, 50, 75, 100, 125, 150], ["0", "25", "50", "75", "100", "125", "≥150"])
+    ax.set_xlabel(t("chart.x_label", lang), fontsize=8, fontfamily=FONT)
+    ax.set_title(t("chart.indicators_title", lang), fontsize=10, fontfamily=FONT, loc="left")
+    handles = [ax.bar(0, 0, color=c, label=t(f"status.short_{k}", lang)) for k, c in COLOURS.items() if k != "no_data"]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=4, frameon=False,
+              prop={"family": FONT, "size": 7})
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def _progress(ax, s: Summary, lang: str) -> None:  # noqa: ANN001 - matplotlib Axes
+    """One bar per unit kind, as shares of its expected units: on time, late, in progress, not started."""
+    kinds = list(s.completeness.by_kind.items())
+    for y, (_kind, counts) in enumerate(kinds):
+        left = 0.0
+        for attr, colour in PROGRESS:
+            share = getattr(counts, attr) * 100 / counts.expected if counts.expected else 0
+            ax.barh(y, share, left=left, color=colour, height=0.6, label=t(f"chart.{attr}", lang) if y == 0 else None)
+            left += share
+        ax.text(101, y, f"{counts.submitted}/{counts.expected}", va="center", fontsize=8, fontfamily=FONT)
+    ax.set_yticks(range(len(kinds)), [t(f"common.kind_{k}", lang) for k, _ in kinds], fontsize=8, fontfamily=FONT)
+    c = s.completeness
+    ax.set_title(t("chart.progress_title", lang, done=c.submitted, expected=c.expected,
+                   rate=fmt_percent(c.rate, lang, 1), on_time=fmt_percent(c.rate_on_time, lang, 1)),
+                 fontsize=10, fontfamily=FONT, loc="left")
+    ax.set_xlim(0, 110)
+    ax.set_xticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"])
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=4, prop={"family": FONT, "size": 7}, frameon=False)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def summary_chart(s: Summary, lang: str = "vi") -> bytes:
+    """A PNG: indicators against targets on top, submission progress by unit kind below."""
+    n, kinds = len(s.lines), max(1, len(s.completeness.by_kind))
+    fig = Figure(figsize=(11, 1.6 + 0.42 * n + 0.5 * kinds + 1.2), dpi=110)
+    FigureCanvasAgg(fig)
+    grid = fig.add_gridspec(2, 1, height_ratios=[max(n, 1) * 0.42 + 0.6, kinds * 0.5 + 0.6], hspace=0.45)
+    fig.suptitle(t("summary.title", lang, form=s.form.short_title, period=s.period.code) + " — "
+                 + s.scope.label(lang), fontsize=12, fontfamily=FONT, x=0.01, ha="left")
+    _indicators(fig, fig.add_subplot(grid[0]), s, lang)
+    _progress(fig.add_subplot(grid[1]), s, lang)
+    fig.subplots_adjust(left=0.3, right=0.98, top=0.93, bottom=0.08)
+    out = io.BytesIO()
+    fig.savefig(out, format="png")
+    return out.getvalue()

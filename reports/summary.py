@@ -1,0 +1,102 @@
+"""Everything a summary shows, gathered once and rendered as text, chart or workbook."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from reports.aggregate import Aggregate, by_period
+from reports.completeness import Completeness, UnitRow, tally
+from reports.forms import GOAL_YEAR, FormInfo, Indicator, TargetInfo
+from reports.periods import previous_year_last, year_fraction, year_periods
+from reports.queries import SubmissionState, grouped
+from reports.scope import Scope
+from reports.status import Status, assess
+from storage.models import Period
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Line:
+    """One indicator in the summary."""
+
+    q: Indicator
+    agg: Aggregate | None
+    previous: Aggregate | None
+    status: Status
+    expected: int
+    goal: TargetInfo | None
+
+
+@dataclass
+class Summary:
+    """A form's period in a scope: completeness, one line per indicator, and the year so far."""
+
+    form: FormInfo
+    period: Period
+    scope: Scope
+    at: datetime
+    today: date
+    units: dict[int, UnitRow]
+    expected: list[UnitRow]
+    states: dict[int, SubmissionState]
+    completeness: Completeness
+    previous_period: Period | None
+    lines: list[Line]
+    year: list[Period] = field(default_factory=list)
+    year_aggregates: dict[int, dict[str, Aggregate]] = field(default_factory=dict)
+
+    @property
+    def provisional(self) -> int:
+        """Provisional values counted in this period's figures."""
+        return sum(line.agg.provisional for line in self.lines if line.agg)
+
+
+def build_summary(uow: UnitOfWork, scope: Scope, form: FormInfo, period: Period, at: datetime,
+                  with_year: bool = False) -> Summary:
+    """Gather a summary; `with_year` adds every period of the year (the workbook's Q1–Q4 columns)."""
+    today = at.date()
+    units, expected, states, counts = tally(uow, scope, form, period, today)
+    year = year_periods(uow, period) if with_year else [period]
+    figures = figures_for(uow, scope, form, period, form.indicators, expected, year)
+    return Summary(form, period, scope, at, today, units, expected, states, counts, figures.previous_period,
+                   figures.lines, year, {p.id: figures.aggregates.get(p.id, {}) for p in year})
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Lines of some indicators, and every aggregate computed on the way (by period id)."""
+
+    lines: list[Line]
+    aggregates: dict[int, dict[str, Aggregate]]
+    previous_period: Period | None
+
+
+def figures_for(uow: UnitOfWork, scope: Scope, form: FormInfo, period: Period, indicators: tuple[Indicator, ...],
+                expected: list[UnitRow], more: list[Period] | None = None) -> Figures:
+    """One SQL aggregation for this period, the previous one, last year's last one (and `more`)."""
+    previous, baseline = uow.periods.previous(period), previous_year_last(uow, period)
+    ids = sorted({p.id for p in (period, previous, baseline, *(more or [])) if p is not None})
+    aggregates = by_period(indicators, grouped(uow, scope, ids, indicators))
+
+    def at(p: Period | None, key: str) -> Aggregate | None:
+        return aggregates.get(p.id, {}).get(key) if p else None
+
+    kinds: dict[str, int] = {}
+    for u in expected:
+        kinds[u.kind] = kinds.get(u.kind, 0) + 1
+    lines = [_line(form, scope, period, q, at(period, q.key), at(previous, q.key), at(baseline, q.key), kinds)
+             for q in indicators]
+    return Figures(lines, aggregates, previous)
+
+
+def _line(form: FormInfo, scope: Scope, period: Period, q: Indicator, agg: Aggregate | None,
+          previous: Aggregate | None, base: Aggregate | None, kinds: dict[str, int]) -> Line:
+    scopes = scope.target_scopes()
+    target = form.target_for(q.key, period.year, scopes)
+    reference = None if target else form.reference_target(q.key, period.year, scopes)
+    last_target = form.target_for(q.key, period.year - 1, scopes)
+    baseline = base.value if base and base.value is not None else (last_target.number if last_target else None)
+    status = assess(q, agg.value if agg else None, target, reference, baseline, year_fraction(period))
+    providers = sum(kinds.get(kind, 0) for kind in q.providers)
+    return Line(q, agg, previous, status, providers, form.target_for(q.key, GOAL_YEAR, scopes))
