@@ -1,0 +1,57 @@
+"""The typer apps and helpers every `chitieu` command module shares."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+
+from bot.app import App, build_app
+from conversations.catalog.loader import CatalogError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+cli = typer.Typer(help="chitieu-bot: collect indicator data by chat.", no_args_is_help=True,
+                  pretty_exceptions_enable=False, add_completion=False)
+db_cli = typer.Typer(help="Database: migrations, backup and restore.", no_args_is_help=True)
+catalog_cli = typer.Typer(help="Forms, units and targets from catalog files.", no_args_is_help=True)
+units_cli = typer.Typer(help="Reporting units.", no_args_is_help=True)
+periods_cli = typer.Typer(help="Collection periods.", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+cli.add_typer(catalog_cli, name="catalog")
+cli.add_typer(units_cli, name="units")
+cli.add_typer(periods_cli, name="periods")
+
+
+class UsageError(Exception):
+    """Bad input on the command line: printed as one line, exit code 2."""
+
+
+def one_line_errors(func: F) -> F:
+    """Turn expected errors into `error: …` on stderr and exit code 2, changing nothing."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (CatalogError, UsageError, ValueError) as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def app_from_env() -> App:
+    """The application built from the environment."""
+    return build_app()
+
+
+def echo_lines(lines: list[str]) -> None:
+    """Print report lines."""
+    for line in lines:
+        typer.echo(line)
+
+
+__all__ = ["App", "catalog_cli", "cli", "db_cli", "echo_lines", "one_line_errors", "periods_cli", "units_cli"]

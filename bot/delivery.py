@@ -1,0 +1,204 @@
+"""Delivering the outbox: send right after commit, retry with backoff, never drop, never reorder a chat."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from conversations.messages import Reply
+from conversations.outbox import from_payload
+from conversations.service import Queued
+from storage.models import OutboxMessage, utcnow
+from storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+MAX_BACKOFF = 30.0  # after an outage, waiting messages go out within half a minute
+MAX_INLINE_PAUSE = 30.0  # a longer flood wait puts messages back in the outbox instead of holding claims
+
+
+class RetryLater(Exception):
+    """The channel cannot send now (rate limit, outage); try again after `after` seconds."""
+
+    def __init__(self, reason: str, after: float | None = None) -> None:
+        super().__init__(reason)
+        self.after = after
+
+
+class Undeliverable(Exception):
+    """The message can never be delivered: to this person at all (blocked the bot), or just this one."""
+
+    def __init__(self, reason: str, person_unreachable: bool = True) -> None:
+        super().__init__(reason)
+        self.person_unreachable = person_unreachable
+
+
+class Channel(Protocol):
+    """What delivery needs from a channel adapter."""
+
+    name: str
+
+    async def send(self, chat_id: str, reply: Reply, meta: Mapping[str, Any] | None = None) -> None:
+        """Send one reply, raising RetryLater or Undeliverable when it cannot (`meta`: e.g. ZNS data)."""
+
+
+def backoff(attempts: int) -> float:
+    """Seconds to wait before the next attempt: 2, 4, 8, 16, then every 30 s."""
+    return min(2.0 ** max(attempts, 1), MAX_BACKOFF)
+
+
+class Delivery:
+    """Sends queued replies through their channels and records the outcome in the outbox.
+
+    Timing here is wall-clock time (`utcnow`), not the business clock: retries and claims must keep
+    moving even when a training session freezes "today" with CLOCK_NOW. A claim older than
+    `claim_timeout` belongs to a process that died mid-send and is taken over.
+    """
+
+    def __init__(self, new_uow: Callable[[], UnitOfWork], channels: dict[str, Channel],
+                 claim_timeout: float = 120.0, wall: Callable[[], datetime] = utcnow) -> None:
+        self.new_uow, self.channels, self.wall = new_uow, channels, wall
+        self.claim_timeout = timedelta(seconds=claim_timeout)
+        self.wake = asyncio.Event()
+        self.paused_until: dict[str, float] = {}  # channel -> monotonic time its flood wait ends
+
+    async def deliver(self, queued: list[Queued]) -> None:
+        """Send replies of one turn in order; after the first failure the rest wait for the loop."""
+        if queued and await asyncio.to_thread(self._older_unsent, queued[0]):
+            await asyncio.to_thread(self._defer, [q.outbox_id for q in queued])
+            self.wake.set()
+            return
+        for i, q in enumerate(queued):
+            ok = await self._attempt(q.outbox_id, q.channel, q.chat_id, q.reply, attempts=1)
+            if not ok:
+                await asyncio.to_thread(self._defer, [x.outbox_id for x in queued[i + 1:]])
+                self.wake.set()
+                return
+
+    async def drain(self, limit: int = 100) -> int:
+        """Send every message that is due now, chat by chat in order; returns how many were sent."""
+        rows = await asyncio.to_thread(self._claim, limit)
+        sent, blocked_chats, seen_chats = 0, set(), set()
+        for row_id, channel, chat_id, reply, attempts, meta in rows:
+            chat = (channel, chat_id)
+            # An older message of the chat may still be waiting (retried later than this one would be).
+            first_of_chat = chat not in seen_chats
+            seen_chats.add(chat)
+            if chat in blocked_chats or (first_of_chat and await asyncio.to_thread(self._older_unsent_id, chat, row_id)):
+                blocked_chats.add(chat)
+                await asyncio.to_thread(self._retry, row_id, 1.0, "waiting for an earlier message")
+                continue
+            if await self._attempt(row_id, channel, chat_id, reply, attempts, meta):
+                sent += 1
+            else:
+                blocked_chats.add((channel, chat_id))
+        return sent
+
+    async def run(self, poll_seconds: float = 2.0) -> None:
+        """Drain forever: on a timer, and at once when a turn's sending failed."""
+        while True:
+            try:
+                await self.drain()
+            except Exception:  # noqa: BLE001 - the loop must survive a database hiccup
+                log.exception("outbox drain failed; retrying")
+            self.wake.clear()
+            try:
+                await asyncio.wait_for(self.wake.wait(), poll_seconds)
+            except TimeoutError:
+                pass
+
+    async def _attempt(self, row_id: int, channel: str, chat_id: str, reply: Reply, attempts: int,
+                       meta: Mapping[str, Any] | None = None) -> bool:
+        """One send; the outbox row records sent, retry or undeliverable."""
+        adapter = self.channels.get(channel)
+        if adapter is None:
+            await asyncio.to_thread(self._retry, row_id, 60.0, f"channel {channel} not running")
+            return False
+        if not await self._wait_out_pause(row_id, channel):
+            return False
+        try:
+            await adapter.send(chat_id, reply, meta)
+        except RetryLater as exc:
+            if exc.after:  # flood control: the whole channel waits, not just this chat
+                self.paused_until[channel] = time.monotonic() + exc.after
+            await asyncio.to_thread(self._retry, row_id, exc.after or backoff(attempts), str(exc))
+            return False
+        except Undeliverable as exc:
+            log.warning("message %s to %s undeliverable: %s", row_id, channel, exc)
+            await asyncio.to_thread(self._give_up, row_id, str(exc), exc.person_unreachable)
+            return True
+        except Exception as exc:  # noqa: BLE001 - unknown failures are retried, never dropped
+            log.warning("send to %s:%s failed: %s", channel, chat_id, type(exc).__name__)
+            await asyncio.to_thread(self._retry, row_id, backoff(attempts), type(exc).__name__)
+            return False
+        await self._record_sent(row_id)
+        return True
+
+    async def _record_sent(self, row_id: int, attempts: int = 8) -> None:
+        """Mark a delivered message sent, riding out a short database outage (else it would go out twice)."""
+        for attempt in range(attempts):
+            try:
+                await asyncio.to_thread(self._mark_sent, row_id)
+                return
+            except Exception:  # noqa: BLE001 - retried; after the last try the claim expires and it is resent
+                log.warning("could not mark message %s sent (try %d)", row_id, attempt + 1)
+                await asyncio.sleep(min(2.0 ** attempt, 15.0))
+
+    async def _wait_out_pause(self, row_id: int, channel: str) -> bool:
+        """Wait while the channel is under a flood wait; a long one puts the message back instead."""
+        left = self.paused_until.get(channel, 0.0) - time.monotonic()
+        if left > MAX_INLINE_PAUSE:
+            await asyncio.to_thread(self._retry, row_id, left, f"{channel} flood wait")
+            return False
+        if left > 0:
+            await asyncio.sleep(left)
+        return True
+
+    def _claim(self, limit: int) -> list[tuple[int, str, str, Reply, int, dict[str, Any]]]:
+        with self.new_uow() as uow:
+            rows = uow.outbox.claim(self.wall(), limit, stale_after=self.claim_timeout)
+            out = [(r.id, r.channel, r.chat_id, from_payload(r.payload, r.attachment), r.attempts,
+                    dict(r.payload.get("meta") or {})) for r in rows]
+            uow.commit()
+        return out
+
+    def _older_unsent(self, first: Queued) -> bool:
+        with self.new_uow() as uow:
+            return uow.outbox.has_unsent_before(first.channel, first.chat_id, first.outbox_id)
+
+    def _older_unsent_id(self, chat: tuple[str, str], row_id: int) -> bool:
+        with self.new_uow() as uow:
+            return uow.outbox.has_unsent_before(chat[0], chat[1], row_id)
+
+    def _mark_sent(self, row_id: int) -> None:
+        with self.new_uow() as uow:
+            uow.outbox.mark_sent(row_id, self.wall())
+            uow.commit()
+
+    def _retry(self, row_id: int, after: float, error: str) -> None:
+        with self.new_uow() as uow:
+            uow.outbox.retry_later(row_id, self.wall() + timedelta(seconds=after), error)
+            uow.commit()
+
+    def _defer(self, row_ids: list[int]) -> None:
+        with self.new_uow() as uow:
+            for row_id in row_ids:
+                uow.outbox.retry_later(row_id, self.wall(), "after an earlier failure")
+            uow.commit()
+
+    def _give_up(self, row_id: int, reason: str, person_unreachable: bool) -> None:
+        """Undeliverable: record it, and mark the identity unreachable so analysts see it."""
+        with self.new_uow() as uow:
+            uow.outbox.give_up(row_id, reason)
+            row = uow.session.get(OutboxMessage, row_id)
+            if row is not None and row.identity_id and person_unreachable:
+                identity = uow.people.identity_by_id(row.identity_id)
+                if identity is not None:
+                    uow.people.mark_unreachable(identity, reason)
+            if row is not None and row.reminder_id:
+                uow.reminders.set_status(row.reminder_id, "undeliverable", reason)
+            uow.commit()
+

@@ -1,0 +1,142 @@
+"""`chitieu run`: every configured channel in one event loop, one web server (webhooks, /healthz)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from urllib.parse import quote
+
+import uvicorn
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+from telegram import Update
+
+from bot.app import App
+from bot.delivery import Channel, Delivery
+from bot.downloads import PATH as DOWNLOAD_PATH
+from bot.downloads import fetch_download
+from bot.scheduler import ReminderScheduler
+from bot.telegram import TelegramChannel
+from bot.zalo.channel import ZaloChannel
+
+log = logging.getLogger(__name__)
+TELEGRAM_PATH = "/telegram/webhook"
+ZALO_PATH = "/zalo/webhook"
+
+
+def web_app(app: App, telegram: TelegramChannel | None, zalo: ZaloChannel | None = None) -> Starlette:
+    """Routes: /healthz, the Telegram webhook (webhook mode), the Zalo webhook, download links."""
+
+    async def healthz(_: Request) -> Response:
+        ok = await asyncio.to_thread(_database_ok, app)
+        channels = [name for name, c in (("telegram", telegram), ("zalo", zalo)) if c]
+        return JSONResponse({"ok": ok, "channels": channels}, 200 if ok else 503)
+
+    async def zalo_webhook(request: Request) -> Response:
+        assert zalo is not None
+        status = await zalo.accept(await request.body(), request.headers)
+        return JSONResponse({"ok": status == 200}, status)
+
+    async def download(request: Request) -> Response:
+        found = await asyncio.to_thread(fetch_download, app, request.path_params["token"])
+        if found is None:
+            return PlainTextResponse("not found or expired", 404)
+        return Response(found.data, media_type="application/octet-stream", headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(found.filename)}"})
+
+    async def telegram_webhook(request: Request) -> Response:
+        secret = app.settings.webhook_secret
+        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        if secret is None or not secrets.compare_digest(given, secret.get_secret_value()):
+            log.warning("refused a Telegram webhook call with a wrong secret token")
+            return PlainTextResponse("forbidden", 403)
+        assert telegram is not None
+        stored = await telegram.take_webhook(await request.json())
+        return PlainTextResponse("ok") if stored else PlainTextResponse("try again", 503)
+
+    routes = [Route("/healthz", healthz), Route(DOWNLOAD_PATH + "{token}", download)]
+    if telegram is not None and app.settings.webhook_url:
+        routes.append(Route(TELEGRAM_PATH, telegram_webhook, methods=["POST"]))
+    if zalo is not None:
+        routes.append(Route(ZALO_PATH, zalo_webhook, methods=["POST"]))
+    return Starlette(routes=routes)
+
+
+def _database_ok(app: App) -> bool:
+    try:
+        with app.uow() as uow:
+            uow.session.execute(text("select 1"))
+        return True
+    except Exception:  # noqa: BLE001 - health check reports, never raises
+        return False
+
+
+async def run_all(app: App) -> None:
+    """Start channels, the delivery loop and the web server; stop them cleanly on SIGINT/SIGTERM."""
+    service = app.dialogue_service()
+    channels: dict[str, Channel] = {}
+    delivery = Delivery(app.uow, channels, app.settings.outbox_claim_timeout_seconds)
+    telegram = TelegramChannel(app, service, delivery) if app.settings.telegram_bot_token else None
+    zalo = ZaloChannel(app, service, delivery) if app.settings.zalo_enabled else None
+    channels.update({c.name: c for c in (telegram, zalo) if c is not None})
+    server = uvicorn.Server(uvicorn.Config(web_app(app, telegram, zalo), host=app.settings.listen_host,
+                                           port=app.settings.listen_port, log_level="warning"))
+    async with contextlib.AsyncExitStack() as stack:
+        telegram_tasks: list[asyncio.Task[None]] = []
+        if telegram:
+            await stack.enter_async_context(telegram.application)
+            telegram_tasks = await start_telegram(app, telegram)
+        if zalo:
+            await zalo.intake.replay()
+        background = [asyncio.create_task(delivery.run(app.settings.outbox_poll_seconds), name="delivery"),
+                      ReminderScheduler(app, delivery).start()]
+        if zalo:
+            background.append(asyncio.create_task(zalo.intake.sweep_forever(), name="zalo-sweep"))
+        log.info("chitieu-bot running: %s", ", ".join(channels) or "no channel")
+        try:
+            await server.serve()
+        finally:
+            for task in background:
+                task.cancel()
+            if telegram:
+                await stop_telegram(telegram, telegram_tasks)
+            if zalo:
+                await zalo.close()
+
+
+async def start_telegram(app: App, telegram: TelegramChannel) -> list[asyncio.Task[None]]:
+    """Menu, then polling (our loop) or the webhook; replays what a crash left; returns background tasks."""
+    await telegram.register_commands()
+    s = app.settings
+    tasks = []
+    if s.webhook_url:
+        url = s.webhook_url.rstrip("/") + TELEGRAM_PATH
+        secret = s.webhook_secret.get_secret_value() if s.webhook_secret else None
+        await telegram.bot.set_webhook(url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
+    else:
+        await telegram.bot.delete_webhook(drop_pending_updates=False)
+        tasks.append(asyncio.create_task(telegram.poll_forever(), name="telegram-poll"))
+    await telegram.intake.replay()
+    tasks.append(asyncio.create_task(telegram.intake.sweep_forever(), name="telegram-sweep"))
+    return tasks
+
+
+async def stop_telegram(telegram: TelegramChannel, tasks: list[asyncio.Task[None]]) -> None:
+    """Stop fetching, let updates being applied finish."""
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    await telegram.intake.close()
+
+
+def serve(app: App) -> None:
+    """Run until interrupted."""
+    try:
+        asyncio.run(run_all(app))
+    finally:
+        app.close()

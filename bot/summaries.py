@@ -1,0 +1,65 @@
+"""Analysts' chat commands `/tonghop`, `/thieu`, `/chitieu`: reports read, the channel sends.
+
+Each command reads through `app.read_uow()` (a read-only session that never blocks writers on
+SQLite) within the person's scope: an analyst sees the subtrees of their units, an admin everything.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from conversations.engine import ExtraCommand
+from conversations.messages import DocumentOut, ImageOut
+from conversations.turn import Turn
+from reports.errors import ReportError
+from reports.requests import Result, indicator_request, missing_request, summary_request
+from reports.scope import Scope, scope_of_grants
+from storage.models import Role
+from storage.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+ROLES = (Role.ANALYST, Role.ADMIN)
+Request = Callable[[UnitOfWork, Scope, str, datetime, str], Result]
+
+
+def summary_commands(app: App) -> dict[str, ExtraCommand]:
+    """`tonghop`, `thieu` and `chitieu` for analysts and administrators."""
+    def command(request: Request) -> ExtraCommand:
+        return ExtraCommand(ROLES, lambda turn, args: answer(app, turn, args, request), read_only=True)
+
+    return {"tonghop": command(summary_request), "thieu": command(missing_request),
+            "chitieu": command(indicator_request)}
+
+
+def answer(app: App, turn: Turn, args: str, request: Request) -> None:
+    """Run one report request in the person's scope and add its replies (or the reason it cannot)."""
+    scope = scope_of_grants(turn.grants)
+    if scope is None:
+        turn.say(turn.t("dialogue.not_allowed"))
+        return
+    try:
+        with app.read_uow() as uow:
+            result = request(uow, scope, args, turn.clock.local(turn.now), turn.lang)
+    except ReportError as exc:
+        turn.say(exc.text(turn.lang))
+        return
+    except Exception:  # a failing report must not lose the analyst's message: say so, keep the trace in the log
+        log.exception("report %s failed for args %r", getattr(request, "__name__", request), args)
+        turn.say(ReportError("internal").text(turn.lang))
+        return
+    deliver(turn, result)
+
+
+def deliver(turn: Turn, result: Result) -> None:
+    """The text first, then the chart, then the files."""
+    turn.say(result.text, title=result.title)
+    if result.image:
+        turn.replies.append(ImageOut(result.image, caption=result.title, filename=result.image_name))
+    for name, data in result.files:
+        turn.replies.append(DocumentOut(name, data, caption=result.title))

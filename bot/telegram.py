@@ -1,0 +1,258 @@
+"""Telegram through python-telegram-bot: updates to neutral events, neutral replies to Bot API calls."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import os
+from collections.abc import Mapping
+from typing import Any
+
+os.environ.setdefault("PTB_TIMEDELTA", "1")  # RetryAfter.retry_after as a timedelta, PTB's future default
+
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import MessageLimit, ParseMode
+from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
+
+from bot.app import App
+from bot.delivery import Delivery, RetryLater, Undeliverable
+from bot.intake import Intake
+from conversations.commands import canonical_name
+from conversations.messages import (
+    ButtonIn,
+    CommandIn,
+    DocumentOut,
+    Event,
+    FileIn,
+    ImageOut,
+    Inbound,
+    Reply,
+    Sender,
+    TextIn,
+    TextOut,
+)
+from conversations.service import DialogueService
+
+log = logging.getLogger(__name__)
+CHANNEL = "telegram"
+POLL_TIMEOUT = 10
+FILE_KINDS = ("document", "photo", "sticker", "voice", "video", "video_note", "audio", "location", "contact",
+              "animation")
+MENU = [("nop", "Nộp hoặc tiếp tục nộp số liệu"), ("xem", "Xem số liệu đơn vị đã gửi"),
+        ("han", "Các kỳ đang mở và hạn nộp"), ("huy", "Tạm dừng, giữ bản nháp"),
+        ("tonghop", "Tổng hợp: tóm tắt, biểu đồ, Excel"), ("thieu", "Đơn vị chưa nộp"),
+        ("chitieu", "Một chỉ tiêu theo đơn vị"), ("huongdan", "Hướng dẫn"), ("lienket", "Dùng chung tài khoản Zalo/Telegram"),
+        ("lang", "Ngôn ngữ / Language")]
+
+
+def to_event(message: Message) -> Event:
+    """A Telegram message as a neutral event."""
+    text = message.text or ""
+    if text.startswith("/"):
+        head, _, args = text[1:].partition(" ")
+        return CommandIn(canonical_name(head), args.strip())
+    if message.text is not None:
+        return TextIn(text)
+    kind = next((k for k in FILE_KINDS if getattr(message, k, None)), "other")
+    name = message.document.file_name if message.document else None
+    return FileIn("document" if kind == "animation" else kind, name)
+
+
+def to_inbound(update: Update) -> Inbound | None:
+    """The update as a neutral inbound event, or None when it is nothing we answer."""
+    user, chat = update.effective_user, update.effective_chat
+    if user is None or chat is None or user.is_bot:
+        return None
+    chat_type = "private" if chat.type == "private" else "group"
+    sender = Sender(CHANNEL, str(user.id), str(chat.id), user.full_name, chat_type)
+    if update.callback_query is not None:
+        event: Event = ButtonIn(update.callback_query.data or "")
+    elif update.message is not None:
+        event = to_event(update.message)
+    else:
+        return None
+    return Inbound(sender, event, update_key=str(update.update_id))
+
+
+def render_html(reply: TextOut) -> str:
+    """HTML for Telegram: everything escaped, the title in bold."""
+    body = html.escape(reply.text, quote=False)
+    return f"<b>{html.escape(reply.title, quote=False)}</b>\n{body}" if reply.title else body
+
+
+def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
+    """Chunks under Telegram's limit, cut at line breaks where possible (never inside an HTML tag)."""
+    chunks, current = [], ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            cut = line.rfind(" ", 0, limit) if " " in line[:limit] else limit
+            piece, line = line[:cut], line[cut:].lstrip()
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(piece)
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            chunks.append(current)
+            current = line
+        else:
+            current = candidate
+    chunks.append(current)
+    return [c for c in chunks if c.strip()] or [" "]
+
+
+def keyboard(reply: TextOut) -> InlineKeyboardMarkup | None:
+    """Inline keyboard of a reply's buttons."""
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+                                 for row in reply.buttons])
+
+
+def chat_of(update: Update) -> str:
+    """The chat an update belongs to ("" for the rare kinds without one)."""
+    chat = update.effective_chat
+    return str(chat.id) if chat else ""
+
+
+class TelegramChannel:
+    """Fetches updates with PTB's Bot (polling) or takes them from the webhook, stores them in the inbox
+    before confirming them, applies them through the engine, and sends replies with the Bot API."""
+
+    name = CHANNEL
+
+    def __init__(self, app: App, service: DialogueService, delivery: Delivery) -> None:
+        self.app, self.service, self.delivery = app, service, delivery
+        self.application = self._build()
+        self.intake = Intake(app, service, delivery, CHANNEL, self._translate, self._unanswered, self._busy)
+        self.offset: int | None = None
+
+    def _build(self) -> Application:
+        s = self.app.settings
+        assert s.telegram_bot_token is not None
+        builder = (ApplicationBuilder().token(s.telegram_bot_token.get_secret_value())
+                   .base_url(s.telegram_api_base_url)
+                   .rate_limiter(AIORateLimiter(max_retries=2))
+                   .updater(None))  # our own polling loop: an update is confirmed only once stored
+        if s.telegram_file_base_url:
+            builder = builder.base_file_url(s.telegram_file_base_url)
+        return builder.build()
+
+    @property
+    def bot(self):  # noqa: ANN201 - telegram.ext.ExtBot
+        """PTB's bot (HTTP client, rate limiter)."""
+        return self.application.bot
+
+    async def poll_forever(self, timeout: int = POLL_TIMEOUT) -> None:
+        """Long polling: fetch, store, then confirm (next offset), then apply in the background."""
+        pause = 1.0
+        while True:
+            try:
+                updates = await self.bot.get_updates(offset=self.offset, timeout=timeout,
+                                                     allowed_updates=Update.ALL_TYPES)
+                pause = 1.0
+            except TimedOut:
+                continue
+            except (NetworkError, Conflict) as exc:
+                log.warning("getUpdates failed (%s); retrying in %.0f s", type(exc).__name__, pause)
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 60.0)
+                continue
+            try:
+                if updates and await self.take(updates):
+                    self.offset = updates[-1].update_id + 1
+            except Exception:  # noqa: BLE001 - polling must outlive anything one batch does
+                log.exception("taking a batch of updates failed; fetching it again")
+                await asyncio.sleep(1.0)
+
+    async def take(self, updates: list[Update]) -> bool:
+        """Store a batch, then acknowledge buttons and apply; False (not confirmed) if storing failed."""
+        items = [(str(u.update_id), chat_of(u), u.to_dict()) for u in updates]
+        try:
+            await self.intake.receive(items)
+        except Exception:  # noqa: BLE001 - keep them unconfirmed: Telegram will hand them over again
+            log.exception("could not store %d updates; they stay unconfirmed", len(updates))
+            for chat in dict.fromkeys(chat_of(u) for u in updates):
+                await self.intake._tell_busy(chat)
+            await asyncio.sleep(2.0)
+            return False
+        for update in updates:
+            if update.callback_query is not None:
+                asyncio.create_task(self._ack_button(update))
+        for chat in dict.fromkeys(chat_of(u) for u in updates):
+            self.intake.schedule(chat)
+        return True
+
+    async def take_webhook(self, data: dict) -> bool:  # noqa: D102
+        """One update from the webhook: stored before answering 200 (False: answer 503, Telegram retries)."""
+        return await self.take([Update.de_json(data, self.bot)])
+
+    def _translate(self, payload: dict, key: str) -> Inbound | None:
+        update = Update.de_json(payload, self.bot)
+        return to_inbound(update) if update is not None else None
+
+    def _unanswered(self, payload: dict) -> None:
+        update = Update.de_json(payload, self.bot)
+        if update is not None:
+            self._track_membership(update)
+
+    async def _ack_button(self, update: Update) -> None:
+        """Stop the button's spinner and remove the keyboard so old buttons cannot be pressed twice."""
+        query = update.callback_query
+        assert query is not None
+        try:
+            await query.answer()
+            if query.message is not None:
+                await query.edit_message_reply_markup(reply_markup=None)
+        except (BadRequest, NetworkError) as exc:
+            log.info("could not acknowledge a button: %s", exc)
+
+    async def _busy(self, chat_id: str) -> None:
+        """Tell the person their message is kept and will be handled shortly (sent directly, not queued)."""
+        from conversations.turn import TEXTS
+
+        await self.bot.send_message(chat_id, TEXTS.text("dialogue.busy"))
+
+    def _track_membership(self, update: Update) -> None:
+        """A person blocked or unblocked the bot: remember whether they can be reached."""
+        member = update.my_chat_member
+        if member is None or member.chat.type != "private":
+            return
+        blocked = member.new_chat_member.status in ("kicked", "left")
+        with self.app.uow() as uow:
+            identity = uow.people.identity(CHANNEL, str(member.from_user.id))
+            if identity is not None:
+                if blocked:
+                    uow.people.mark_unreachable(identity, "blocked the bot")
+                else:
+                    uow.people.mark_seen(identity, self.app.clock.now())
+                uow.commit()
+    async def send(self, chat_id: str, reply: Reply, meta: Mapping[str, Any] | None = None) -> None:
+        """Send one reply; Telegram's errors become RetryLater or Undeliverable for the outbox."""
+        bot = self.application.bot
+        try:
+            if isinstance(reply, TextOut):
+                chunks = split_text(render_html(reply))
+                for i, chunk in enumerate(chunks):
+                    markup = keyboard(reply) if i == len(chunks) - 1 else None
+                    await bot.send_message(chat_id, chunk, parse_mode=ParseMode.HTML, reply_markup=markup)
+            elif isinstance(reply, DocumentOut):
+                await bot.send_document(chat_id, reply.data, filename=reply.filename, caption=reply.caption[:1024])
+            elif isinstance(reply, ImageOut):
+                await bot.send_photo(chat_id, reply.data, filename=reply.filename, caption=reply.caption[:1024])
+        except RetryAfter as exc:
+            after = exc.retry_after.total_seconds() if hasattr(exc.retry_after, "total_seconds") else exc.retry_after
+            raise RetryLater("telegram rate limit", float(after)) from None
+        except Forbidden as exc:
+            raise Undeliverable(f"telegram: {exc.message}") from None
+        except BadRequest as exc:
+            unreachable = "chat not found" in exc.message.lower()
+            raise Undeliverable(f"telegram: {exc.message}", person_unreachable=unreachable) from None
+        except (TimedOut, NetworkError) as exc:
+            raise RetryLater(f"telegram: {type(exc).__name__}") from None
+
+    async def register_commands(self) -> None:
+        """The command menu, in Vietnamese."""
+        await self.application.bot.set_my_commands([BotCommand(c, d) for c, d in MENU])

@@ -1,0 +1,1 @@
+"""Zalo Official Account transport: API client, token keeper and webhook helpers (no dialogue logic)."""
