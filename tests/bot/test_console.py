@@ -1,0 +1,46 @@
+"""The console channel end to end: `chitieu` in a subprocess with a dialogue piped into stdin."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+BIN = Path(sys.executable).parent / "chitieu"
+
+
+def chitieu(args: list[str], db: str, stdin: str = "", cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": db, "LOG_LEVEL": "WARNING", "CLOCK_NOW": "2026-11-21T09:00:00+07:00"}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+    return subprocess.run([str(BIN), *args], input=stdin, capture_output=True, text=True, env=env, timeout=120,
+                          cwd=cwd)
+
+
+def test_piped_dialogue_submits_a_period_and_exits_cleanly(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    assert chitieu(["db", "upgrade"], db).returncode == 0
+    assert chitieu(["catalog", "load"], db).returncode == 0
+    code = chitieu(["invite", "--unit", "QUANGTRI"], db).stdout.split()[1]
+    script = "\n".join([f"/start {code}", "/nop 2026-Q4", "65/30", "62%/38%", "/2", "120.500/150.000 tạm", "/2",
+                        "Xu hướng tăng", "/2", "Không có", "Đề xuất hỗ trợ", "Tổng kết năm", "/1", ""])
+    result = chitieu(["run"], db, script, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "starting the local console chat" in out
+    assert "đầu mối của Quảng Trị" in out
+    assert "Chưa nhận được" in out and "65 + 30 = 95" in out
+    assert "/1 Tạm ước tính   /2 Ghi chú   /3 ⬅ Quay lại" in out
+    assert "Mã biên nhận: CL-2026Q4-QUANGTRI-01" in out
+    assert "Còn số liệu tạm ước tính: 2" in out
+
+
+def test_chat_as_a_unit_is_trainer_mode(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    chitieu(["db", "upgrade"], db)
+    chitieu(["catalog", "load"], db)
+    result = chitieu(["chat", "--as", "QT-BAO"], db, "/han\n", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Chuyển đổi số báo chí 2026 — Báo Quảng Trị: hạn 25/11/2026" in result.stdout
+    bad = chitieu(["chat", "--as", "NOPE"], db, "", cwd=tmp_path)
+    assert bad.returncode == 2 and "no unit has code 'NOPE'" in bad.stderr

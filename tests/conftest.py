@@ -1,0 +1,70 @@
+"""Fixtures: databases on SQLite and PostgreSQL, an application with the shipped catalog, a clock."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.fakes import fake_telegram  # noqa: F401  (fixture: a running fake Bot API)
+from tests.helpers.databases import PgSchema, SqliteTemplate, pg_reachable
+
+# PTB 22: RetryAfter.retry_after as a timedelta (the future default) instead of a deprecation warning.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
+    """A migrated SQLite database to copy."""
+    return SqliteTemplate(tmp_path_factory.mktemp("sqlite-template"))
+
+
+@pytest.fixture(scope="session")
+def pg_schema() -> Iterator[PgSchema]:
+    """A private, migrated PostgreSQL schema for this test session (skipped when the server is down)."""
+    reason = pg_reachable()
+    if reason:
+        pytest.skip(reason)
+    schema = PgSchema()
+    yield schema
+    schema.drop()
+
+
+@pytest.fixture(scope="session")
+def catalog_template(sqlite_template: SqliteTemplate, tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
+    """A migrated SQLite database with the shipped catalog loaded (as of the test clock's today)."""
+    from tests.helpers.app import make_app
+
+    folder = tmp_path_factory.mktemp("catalog-template")
+    url = sqlite_template.fresh(folder)
+    make_app(url).close()
+    loaded = SqliteTemplate.__new__(SqliteTemplate)
+    loaded.path = folder / "test.sqlite3"
+    return loaded
+
+
+@pytest.fixture
+def catalog_sqlite_url(catalog_template: SqliteTemplate, tmp_path: Path) -> str:
+    """A fresh SQLite database with the shipped catalog already loaded."""
+    return catalog_template.fresh(tmp_path)
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template: SqliteTemplate, tmp_path: Path) -> str:
+    """A fresh, migrated SQLite database."""
+    return sqlite_template.fresh(tmp_path)
+
+
+@pytest.fixture
+def pg_url(pg_schema: PgSchema) -> str:
+    """The session's PostgreSQL schema, emptied."""
+    pg_schema.reset()
+    return pg_schema.url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """A fresh, migrated database on each backend in turn."""
+    return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")

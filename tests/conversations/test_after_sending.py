@@ -1,0 +1,104 @@
+"""After sending: viewing, changing until the lock date, provisional → official, late receipts."""
+
+from __future__ import annotations
+
+from bot.app import App
+from tests.conversations.test_submission import fill_q4
+from tests.helpers.chat import Chat
+from tests.helpers.clock import vn
+
+
+def test_view_shows_what_the_unit_sent(province: Chat) -> None:
+    province.send("/xem")
+    assert "Đơn vị chưa có số liệu kỳ nào" in province.text
+    fill_q4(province)
+    province.send("/xem")
+    assert "Bản nháp, chưa gửi." in province.text
+    province.send("/nop 2026-Q4")
+    province.press("Gửi")
+    province.send("xem 2026-Q4")
+    assert "Đã gửi lúc 09:00 21/11/2026, mã biên nhận CL-2026Q4-QUANGTRI-01." in province.text
+    assert "62%/38%" in province.text and "120.500/150.000 (80,3%)" in province.text
+    province.send("/xem 2025-Q1")
+    assert "Đơn vị chưa có số liệu kỳ 2025-Q1." in province.text
+
+
+def test_a_focal_person_never_sees_another_units_values(app: App, province: Chat, registered) -> None:
+    fill_q4(province)
+    province.press("Gửi")
+    other = registered("HANOI")
+    other.send("/xem 2026-Q4")
+    assert "62%/38%" not in other.text and "Đơn vị chưa có số liệu kỳ 2026-Q4." in other.text
+
+
+def test_change_after_sending_keeps_revisions_and_gives_a_new_receipt(app: App, province: Chat) -> None:
+    fill_q4(province)
+    province.press("Gửi")
+    assert "Còn số liệu tạm ước tính" not in province.text
+    province.send("/nop 2026-Q4")
+    assert "Đã gửi lúc 09:00 21/11/2026" in province.text and "📤 Gửi lại" in province.labels
+    province.press("Sửa một câu")
+    province.send("1")  # the number typed instead of pressing the button
+    assert province.title == "Chỉ tiêu 1/9 · Bước 1/7"
+    province.send("61/39 tạm")
+    province.press("Bỏ qua")
+    province.press("Gửi lại")
+    assert "CL-2026Q4-QUANGTRI-02" in province.text and "Còn số liệu tạm ước tính: 1" in province.text
+    # the official figure arrives: replace the provisional one
+    province.send("/nop 2026-Q4")
+    province.press("Sửa một câu")
+    province.press("1. Mất cân đối")
+    assert "Đã nhập: 61%/39% (tạm ước tính)" in province.text
+    province.send("61,5/38,5")
+    province.press("Bỏ qua")
+    province.press("Gửi lại")
+    assert "CL-2026Q4-QUANGTRI-03" in province.text and "tạm ước tính" not in province.text
+    with app.uow() as uow:
+        actions = [r.action for r in uow.submissions.revisions(1, "ct1")]
+        assert actions == ["answer", "answer", "official"]
+        sub = uow.submissions.by_id(1)
+        assert sub.submitted_at == vn(2026, 11, 21) and sub.on_time  # first sending stays the reference time
+
+
+def test_late_submission_receipt_says_late(province: Chat) -> None:
+    province.send("/nop 2026-Q3")
+    for answer in ("62/38", None, "120.500/150.000", None, "xu hướng", None, "không có", "đề xuất"):
+        province.press("Bỏ qua") if answer is None else province.send(answer)
+    province.press("Gửi")
+    assert "Nộp muộn (hạn nộp 05/10/2026)." in province.text
+
+
+def test_locked_period_refuses_changes(app: App, province: Chat) -> None:
+    province.send("/nop 2026-Q3")
+    province.send("62/38")
+    app.clock.set(vn(2027, 1, 4))  # type: ignore[attr-defined]
+    province.press("Bỏ qua")
+    assert "Kỳ 2026-Q3 đã khóa sổ" in province.text
+    province.send("/nop 2026-Q3")
+    assert "Không có kỳ 2026-Q3 đang mở" in province.text
+    province.send("/xem 2026-Q3")
+    assert "62%/38%" in province.text
+
+
+def test_draft_button_keeps_the_draft(province: Chat) -> None:
+    fill_q4(province)
+    province.press("Lưu nháp")
+    assert "Đã lưu nháp kỳ 2026-Q4" in province.text
+    province.send("/han")
+    assert "nháp 7/7" in province.text
+
+
+def test_text_typed_on_the_review_points_to_the_buttons(province: Chat) -> None:
+    fill_q4(province)
+    province.send("gửi đi")
+    assert "Anh/Chị chọn một nút bên dưới" in province.text and "📤 Gửi" in province.labels
+
+
+def test_an_old_summary_button_is_refused(province: Chat) -> None:
+    fill_q4(province)
+    send = province.button("Gửi")
+    province.press("Lưu nháp")
+    from conversations.messages import ButtonIn
+
+    province.event(ButtonIn(send.data))
+    assert "Bản tóm tắt này đã cũ" in province.text

@@ -1,0 +1,75 @@
+"""A pass that runs late sends the latest still-relevant nudge once and records the older ones as skipped."""
+
+from __future__ import annotations
+
+from bot.app import App
+from tests.helpers.clock import vn
+from tests.reminders.world import Bot, add_person, fill, log
+
+
+def q4_rules(app: App, person: int) -> dict[str, str]:
+    """rule -> status of the person's CL 2026-Q4 nudges."""
+    with app.uow() as uow:
+        q4 = uow.periods.by_code("CL", "2026-Q4").id
+    return {e.rule: e.status for e in log(app) if e.person_id == person and e.period_id == q4}
+
+
+def test_back_after_a_week_down_sends_only_the_latest_nudge(app: App, bot: Bot) -> None:
+    person = add_person(app, "QUANGTRI", user_id=1)
+    app.clock.set(vn(2026, 12, 8, 10, 0))  # down since before d-7 (30/11); d+3 was due at 08:30 today
+    report = bot.tick()
+    assert q4_rules(app, person) == {"d-7": "skipped", "d-3": "skipped", "d-1": "skipped", "d+0": "skipped",
+                                     "d+1": "skipped", "d+3": "sent"}
+    [nudge] = bot.channel.texts("1", "2026-Q4")
+    assert "đã quá hạn 3 ngày" in nudge.text  # says how things stand now, not when it was planned
+    assert {d.detail for d in report.decisions if d.action == "skipped" and d.nudge.person_id == person} == {
+        "superseded by d+3"}
+    app.clock.set(vn(2026, 12, 9, 8, 30))
+    bot.tick()
+    assert bot.channel.texts("1", "2026-Q4") == [nudge]  # skipped nudges never go out later
+
+
+def test_a_missed_nudge_waits_for_the_next_working_morning(app: App, bot: Bot) -> None:
+    add_person(app, "QUANGTRI", user_id=1)
+    app.clock.set(vn(2026, 11, 29, 8, 0))
+    bot.tick()  # nothing due yet (d-7 moved from Saturday 28/11 to Monday 30/11)
+    for at in (vn(2026, 12, 2, 22, 0), vn(2026, 12, 3, 6, 59), vn(2026, 12, 3, 8, 29)):  # back at night
+        app.clock.set(at)
+        bot.tick()
+        assert bot.channel.texts("1", "2026-Q4") == [], at
+    app.clock.set(vn(2026, 12, 3, 8, 30))
+    bot.tick()
+    [nudge] = bot.channel.texts("1", "2026-Q4")
+    assert "còn 2 ngày" in nudge.text  # d-3 (planned 02/12) goes out; d-7 was superseded
+
+
+def test_weekend_return_waits_for_monday_and_merges(app: App, bot: Bot) -> None:
+    person = add_person(app, "QUANGTRI", user_id=1)
+    app.clock.set(vn(2026, 12, 3, 9, 0))
+    bot.tick()  # d-3 sent on time (catch-up of 02/12)
+    for at in (vn(2026, 12, 5, 10, 0), vn(2026, 12, 6, 15, 0)):  # down on Friday, back at the weekend
+        app.clock.set(at)
+        bot.tick()
+    assert len(bot.channel.texts("1", "2026-Q4")) == 1
+    app.clock.set(vn(2026, 12, 7, 8, 30))
+    bot.tick()
+    assert q4_rules(app, person) == {"d-7": "skipped", "d-3": "sent", "d-1": "skipped", "d+0": "skipped",
+                                     "d+1": "sent"}
+
+
+def test_nothing_for_a_unit_that_sent_while_the_bot_was_down(app: App, bot: Bot) -> None:
+    person = add_person(app, "QUANGTRI", user_id=1)
+    fill(app, "QUANGTRI", "2026-Q4", submit=True)
+    app.clock.set(vn(2026, 12, 8, 10, 0))
+    bot.tick()
+    assert bot.channel.texts("1", "2026-Q4") == [] and q4_rules(app, person) == {}
+
+
+def test_catching_up_digests_sends_the_latest_list(app: App, bot: Bot) -> None:
+    analyst = add_person(app, "CBC", "analyst", user_id=9)
+    app.clock.set(vn(2026, 12, 16, 9, 0))  # digests of 07/12, 09/12, 14/12 and 15/12 were missed
+    bot.tick()
+    assert q4_rules(app, analyst) == {"digest+1": "skipped", "digest+4": "skipped", "digest+7": "skipped",
+                                      "digest+10": "sent"}
+    [digest] = bot.channel.texts("9", "2026-Q4")
+    assert digest.text.startswith("Đến ngày 16/12/2026, 35/35 đơn vị thuộc Cục Báo chí đã quá hạn")

@@ -1,0 +1,108 @@
+"""`chitieu remind`: a dry run, the schedule ahead, a real pass with and without a channel."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import cli
+from tests.fakes import FakeBotApi, fake_telegram  # noqa: F401  (fixture)
+from tests.helpers.app import make_app
+from tests.helpers.clock import vn
+from tests.reminders.world import add_person, fill, log, outbox
+
+
+@pytest.fixture
+def db(catalog_sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Quảng Trị's focal person, Hà Nội's (who blocked the bot), an analyst; Form 1 2026-Q3 all sent."""
+    for var in ("TELEGRAM_BOT_TOKEN", "TELEGRAM_API_BASE_URL", "CLOCK_NOW"):
+        monkeypatch.delenv(var, raising=False)
+    app = make_app(catalog_sqlite_url, at=vn(2026, 11, 1), load=False)
+    add_person(app, "QUANGTRI", name="Lê Thị B", channel="telegram", user_id=3_000_001)
+    add_person(app, "HANOI", name="Nguyễn Văn A", reachable=False)
+    add_person(app, "CBC", "analyst", name="Trần Thị Tổng Hợp", channel="telegram", user_id=3_000_009)
+    with app.uow() as uow:
+        provinces = [u.code for u in uow.units.all() if u.kind in ("province", "central") and u.active_to is None]
+    for code in provinces:
+        fill(app, code, "2026-Q3", submit=True)
+    app.close()
+    yield catalog_sqlite_url
+
+
+def run(db: str, *args: str, **env: str) -> tuple[int, list[str]]:
+    result = CliRunner().invoke(cli, ["remind", *args], env={"DATABASE_URL": db, **env})
+    return result.exit_code, result.output.splitlines()
+
+
+def test_dry_run_prints_what_would_be_sent_and_records_nothing(db: str) -> None:
+    code, lines = run(db, "--dry-run", "--now", "2026-12-07T08:30")
+    assert code == 0
+    assert lines == [
+        "reminder pass at 07/12/2026 08:30 (Asia/Ho_Chi_Minh), dry run",
+        "  would send  Mon 07/12 08:30  CL 2026-Q4  digest+1   digest      CBC         Trần Thị Tổng Hợp"
+        " → telegram:3000009",
+        "  unreachable Mon 07/12 08:30  CL 2026-Q4  d+1        deadline    HANOI       Nguyễn Văn A"
+        " → no reachable identity",
+        "              superseded: d-7, d-3, d-1, d+0",
+        "  would send  Mon 07/12 08:30  CL 2026-Q4  d+1        deadline    QUANGTRI    Lê Thị B"
+        " → telegram:3000001",
+        "              superseded: d-7, d-3, d-1, d+0",
+        "  would send  Thu 03/12 08:30  CDS 2026     digest+8   digest      CBC         Trần Thị Tổng Hợp"
+        " → telegram:3000009",
+        "              superseded: digest+1",
+        "3 to send, 9 superseded, 1 unreachable; dry run: nothing recorded",
+    ]
+    app = make_app(db, load=False)
+    assert log(app) == [] and outbox(app) == []
+    app.close()
+
+
+def test_outside_the_sending_window_nothing_is_due(db: str) -> None:
+    for when in ("2026-12-07T07:00", "2026-12-06T09:00", "2026-12-07T21:30", "2026-12-07T08:29"):
+        code, lines = run(db, "--dry-run", "--now", when)
+        assert code == 0 and lines[-1] == "0 to send, 0 superseded, 0 unreachable; dry run: nothing recorded", when
+
+
+def test_list_shows_the_schedule_ahead_with_moved_days(db: str) -> None:
+    code, lines = run(db, "--list", "--now", "2026-12-03T09:00", "--days", "6")
+    assert code == 0
+    assert lines == [
+        "upcoming reminders after 03/12/2026 09:00 (Asia/Ho_Chi_Minh), 6 days:",
+        "Fri 04/12/2026 08:30  CL 2026-Q4  d-1        deadline    2 units, 2 people",
+        "Mon 07/12/2026 08:30  CL 2026-Q4  d+0        deadline    2 units, 2 people (moved from Sat 05/12)",
+        "Mon 07/12/2026 08:30  CL 2026-Q4  d+1        deadline    2 units, 2 people (moved from Sun 06/12)",
+        "Mon 07/12/2026 08:30  CL 2026-Q4  digest+1   digest      1 unit, 1 person (moved from Sun 06/12)",
+        "Tue 08/12/2026 08:30  CL 2026-Q4  d+3        deadline    2 units, 2 people",
+        "Wed 09/12/2026 08:30  CL 2026-Q4  digest+4   digest      1 unit, 1 person",
+    ]
+
+
+def test_a_pass_without_a_channel_leaves_messages_queued(db: str) -> None:
+    code, lines = run(db, "--now", "2026-12-07T08:30")
+    assert code == 0
+    assert lines[-2] == "3 to send, 9 superseded, 1 unreachable"
+    assert lines[-1] == ("no channel is configured (TELEGRAM_BOT_TOKEN is not set): 3 message(s) left queued in "
+                         "the outbox; `chitieu run` sends them")
+    app = make_app(db, load=False)
+    assert [m.status for m in outbox(app)] == ["pending"] * 3
+    app.close()
+    assert run(db, "--now", "2026-12-07T09:30")[1] == [
+        "reminder pass at 07/12/2026 09:30 (Asia/Ho_Chi_Minh)", "0 to send, 0 superseded, 0 unreachable"]
+
+
+def test_a_pass_sends_through_telegram_when_configured(db: str, fake_telegram: FakeBotApi) -> None:  # noqa: F811
+    fake_telegram.add_user(3_000_001)
+    fake_telegram.add_user(3_000_009)
+    code, lines = run(db, "--now", "2026-12-07T08:30", TELEGRAM_BOT_TOKEN=fake_telegram.token,
+                      TELEGRAM_API_BASE_URL=fake_telegram.base_url)
+    assert code == 0 and lines[-1] == "sent 3 of 3 through telegram"
+    assert [m.text.splitlines()[0] for m in fake_telegram.sent_to(3_000_001)] == [
+        "Nhắc hạn nộp: Chỉ tiêu Chiến lược báo chí kỳ 2026-Q4"]
+    assert fake_telegram.delivered(3_000_009) == 2
+
+
+def test_a_bad_time_is_refused(db: str) -> None:
+    code, lines = run(db, "--now", "next monday")
+    assert code == 2 and lines == ["error: --now 'next monday' is not an ISO time; write e.g. 2026-12-07T08:30"]

@@ -1,0 +1,162 @@
+"""Timing `/tonghop` at scale: 10,000 units × 50 indicators, built with bulk inserts.
+
+Run: `python -m tests.reports.bench [--units 10000] [--url sqlite:///…] [--previous]`. The slow test
+`test_bench.py` runs it and checks the goals: text < 1 s, workbook < 10 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+import time
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from sqlalchemy import insert
+
+from conversations.catalog.schema import FormDef
+from storage.db import Database
+from storage.migrate import upgrade
+from storage.models import Answer, Form, Period, Question, Submission, Unit
+from storage.uow import UnitOfWork
+from storage.values import Basis, Value
+
+SHAPES = [  # (shape, aggregation, meets) cycled over the 50 indicators
+    ("ratio", "weighted", None), ("share_pair", "pair_from_counts", None), ("growth", "weighted", None),
+    ("count", "sum", None), ("yes_no", "share_meeting", {"equals": True}), ("number", "mean", None),
+    ("growth", "share_meeting", {"min": 20}), ("count_share", "sum", None),
+]
+NOW = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
+
+
+def bench_form(indicators: int = 50) -> FormDef:
+    """A yearly form of `indicators` questions answered by press agencies."""
+    questions = [{"key": f"q{i}", "number": str(i + 1), "label": f"Chỉ tiêu thử {i + 1}", "shape": shape,
+                  "providers": ["agency"], "aggregation": agg, **({"meets": meets} if meets else {})}
+                 for i, (shape, agg, meets) in ((i, SHAPES[i % len(SHAPES)]) for i in range(indicators))]
+    return FormDef.model_validate({"code": "BENCH", "title": "Biểu thử tải", "first_year": 2025,
+                                   "calendar": {"frequency": "yearly", "periods": [{"slot": "Y", "covers": [1],
+                                                                                    "due": "11-25"}]},
+                                   "questions": questions})
+
+
+def _value(shape: str, rnd: random.Random) -> dict:
+    if shape in ("ratio", "share_pair", "growth"):
+        b = rnd.randint(100, 10_000)
+        return {"a": float(rnd.randint(0, b) if shape == "ratio" else rnd.randint(50, 2 * b)), "b": float(b),
+                "basis": "counts" if rnd.random() < 0.9 else "percent"}
+    if shape == "yes_no":
+        return {"a": float(rnd.random() < 0.6), "b": None, "basis": "value"}
+    if shape == "count_share":
+        return {"a": float(rnd.randint(0, 20)), "b": rnd.uniform(0.5, 10), "basis": "value"}
+    return {"a": float(rnd.randint(0, 1000)), "b": None, "basis": "value"}
+
+
+def build(url: str, units: int = 10_000, indicators: int = 50, previous: bool = False) -> None:
+    """Units under 34 provinces, the BENCH form, its 2025 and 2026 periods, and sent answers."""
+    db, rnd = Database.connect(url), random.Random(7)
+    form = bench_form(indicators)
+    with UnitOfWork(db.sessions()) as uow:
+        s = uow.session
+        root = Unit(code="CBC", name="Cục Báo chí", kind="central", path="/CBC/")
+        s.add(root)
+        s.flush()
+        provinces = [Unit(code=f"P{p:02d}", name=f"Tỉnh {p}", kind="province", parent_id=root.id,
+                          path=f"/CBC/P{p:02d}/") for p in range(34)]
+        s.add_all(provinces)
+        s.flush()
+        s.execute(insert(Unit), [{"code": f"A{u:05d}", "name": f"Cơ quan báo chí {u}", "kind": "agency",
+                                  "parent_id": provinces[u % 34].id, "path": f"{provinces[u % 34].path}A{u:05d}/",
+                                  "created_at": NOW, "updated_at": NOW} for u in range(units)])
+        f = Form(code="BENCH", version=1, content_hash="x", title=form.title, definition=form.model_dump(mode="json"),
+                 questions=[Question(key=q.key, position=i, kind=q.kind, number=q.number, label=q.label,
+                                     shape=q.shape.value, aggregation=q.aggregation, providers=list(q.providers))
+                            for i, q in enumerate(form.questions)])
+        s.add(f)
+        periods = [Period(form_code="BENCH", code=str(y), year=y, slot="Y", opens_on=date(y, 9, 1),
+                          due_on=date(y, 11, 25), lock_on=date(y + 1, 1, 30), covers=[f"{y}-01"]) for y in (2025, 2026)]
+        s.add_all(periods)
+        s.flush()
+        unit_ids = [u.id for u in s.query(Unit).filter(Unit.kind == "agency").order_by(Unit.id)]
+        for period in periods if previous else periods[1:]:
+            _answers(s, f.id, period.id, unit_ids, form, rnd)
+        uow.commit()
+    with db.engine.connect() as conn:  # statistics, as autovacuum (PostgreSQL) or a maintenance job would keep
+        conn.exec_driver_sql("ANALYZE")
+        conn.commit()
+    db.dispose()
+
+
+def _answers(s, form_id: int, period_id: int, unit_ids: list[int], form: FormDef, rnd: random.Random) -> None:  # noqa: ANN001
+    s.execute(insert(Submission), [{"unit_id": u, "period_id": period_id, "form_id": form_id, "status": "submitted",
+                                    "submitted_at": NOW, "on_time": rnd.random() < 0.8, "created_at": NOW,
+                                    "updated_at": NOW, "version": 1} for u in unit_ids])
+    subs = dict(s.query(Submission.unit_id, Submission.id).filter(Submission.period_id == period_id).all())
+    batch: list[dict] = []
+    for u in unit_ids:
+        for q in form.questions:
+            v = _value(q.shape.value, rnd)
+            value = Value(q.shape, Basis(v["basis"]), Decimal(repr(v["a"])),
+                          None if v["b"] is None else Decimal(repr(v["b"]))).to_json()
+            batch.append({"submission_id": subs[u], "question_key": q.key, "raw_text": "x", "value": value,
+                          "skipped": False, "provisional": rnd.random() < 0.05, "revision": 1, "updated_at": NOW, **v})
+        if len(batch) >= 50_000:
+            s.execute(insert(Answer), batch)
+            batch = []
+    if batch:
+        s.execute(insert(Answer), batch)
+
+
+def timed(url: str) -> dict[str, float]:
+    """Seconds for the summary text, the chart and the workbook of BENCH 2026 over every unit."""
+    from reports.chart import summary_chart
+    from reports.requests import summary_request
+    from reports.scope import Scope
+    from reports.summary import build_summary
+    from reports.workbook import summary_workbook
+
+    db = Database.connect(url)
+    at = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
+    out: dict[str, float] = {}
+    with UnitOfWork(db.read_sessions()) as uow:
+        summary_request(uow, Scope(), "2026 BENCH", at, outputs=("text",))  # warm caches and imports
+        t0 = time.perf_counter()
+        result = summary_request(uow, Scope(), "2026 BENCH", at, outputs=("text",))
+        out["text"] = time.perf_counter() - t0
+        assert len(result.text) < 4096
+        from reports.forms import form_info
+
+        period = uow.periods.by_code("BENCH", "2026")
+        t0 = time.perf_counter()
+        s = build_summary(uow, Scope(), form_info(uow, "BENCH"), period, at, with_year=True)
+        summary_chart(s)
+        out["chart"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        s = build_summary(uow, Scope(), form_info(uow, "BENCH"), period, at, with_year=True)
+        summary_workbook(uow, s)
+        out["workbook"] = time.perf_counter() - t0
+    db.dispose()
+    return out
+
+
+def main() -> None:
+    """Build a database (a temporary SQLite file unless --url) and print the timings against the goals."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--units", type=int, default=10_000)
+    parser.add_argument("--indicators", type=int, default=50)
+    parser.add_argument("--url")
+    parser.add_argument("--previous", action="store_true", help="also fill the previous period")
+    args = parser.parse_args()
+    url = args.url or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+    upgrade(url)
+    t0 = time.perf_counter()
+    build(url, args.units, args.indicators, args.previous)
+    print(f"built {args.units} units × {args.indicators} indicators in {time.perf_counter() - t0:.1f} s ({url})")
+    for name, seconds in timed(url).items():
+        goal = {"text": 1.0, "workbook": 10.0}.get(name)
+        print(f"{name:9} {seconds:6.2f} s" + (f"  (goal < {goal:g} s)" if goal else ""))
+
+
+if __name__ == "__main__":
+    main()

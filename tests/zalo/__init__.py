@@ -1,0 +1,1 @@
+"""Tests of the Zalo transport against the local fake Zalo API."""
