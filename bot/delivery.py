@@ -81,13 +81,12 @@ class Delivery:
     async def drain(self, limit: int = 100) -> int:
         """Send every message that is due now, chat by chat in order; returns how many were sent."""
         rows = await asyncio.to_thread(self._claim, limit)
-        sent, blocked_chats, seen_chats = 0, set(), set()
+        sent, blocked_chats = 0, set()
         for row_id, channel, chat_id, reply, attempts, meta in rows:
             chat = (channel, chat_id)
-            # An older message of the chat may still be waiting (retried later than this one would be).
-            first_of_chat = chat not in seen_chats
-            seen_chats.add(chat)
-            if chat in blocked_chats or (first_of_chat and await asyncio.to_thread(self._older_unsent_id, chat, row_id)):
+            # An older message of the chat may still be waiting: not due yet, so not claimed with this
+            # batch (even between two claimed ones), or held by another worker. Checked for every row.
+            if chat in blocked_chats or await asyncio.to_thread(self._older_unsent_id, chat, row_id):
                 blocked_chats.add(chat)
                 await asyncio.to_thread(self._retry, row_id, 1.0, "waiting for an earlier message")
                 continue

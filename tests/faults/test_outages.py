@@ -20,6 +20,14 @@ from tests.helpers.zalo import OA_SECRET, ZaloUser, running_zalo_bot, zalo_app
 pytestmark = pytest.mark.faults
 
 
+def outbox_dump(app, new: list[str]) -> str:  # noqa: ANN001
+    """What was delivered and what the outbox recorded, for a failure message."""
+    with app.uow() as uow:
+        rows = [(r.id, r.status, r.attempts, r.error, r.sent_at) for r in
+                uow.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
+    return "\n".join([*new, *map(str, rows)])
+
+
 def revisions(app) -> int:  # noqa: ANN001
     with app.uow() as uow:
         return uow.session.scalar(select(func.count()).select_from(AnswerRevision)) or 0
@@ -91,7 +99,8 @@ async def test_bot_api_outage_then_everything_delivered_once_in_order(fake_teleg
         messages = await fake_telegram.wait_for_messages_async(8201, before + 3, timeout=outage + 60)
         waited = time.monotonic() - started
         new = [m.text for m in messages[before:]]
-        assert "Đã lưu: 62%/38%" in new[0] and "Đã lưu so sánh quốc tế" in new[1] and "120.500/150.000" in new[2]
+        assert "Đã lưu: 62%/38%" in new[0] and "Đã lưu so sánh quốc tế" in new[1] and "120.500/150.000" in new[2], \
+            outbox_dump(app, new)
         await asyncio.sleep(3)
         assert user.count == before + 3, "no reply sent twice"
     assert revisions(app) == 3

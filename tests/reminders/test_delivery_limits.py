@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import timedelta
 
 from bot.app import App
 from bot.delivery import Delivery, RetryLater
@@ -60,3 +61,33 @@ async def test_a_chat_keeps_its_order_when_its_first_message_waits_longest(app: 
     delivery = Delivery(app.uow, {"test": channel})
     await drain_until_done(delivery, 3, channel)
     assert [text for _, chat, text in channel.accepted() if chat == "1"] == ["Q3", "Q4"]
+
+
+async def test_a_later_message_never_overtakes_one_that_is_not_due_yet(app: App) -> None:
+    """Q1 and Q3 are due, Q2 (between them) waits for its retry: only Q1 may go now, Q3 after Q2."""
+    queue(app, ("1", "Q1"), ("1", "Q2"), ("1", "Q3"))
+    with app.uow() as uow:
+        second = uow.session.query(OutboxMessage).filter_by(chat_id="1").order_by(OutboxMessage.id).all()[1]
+        uow.outbox.retry_later(second.id, utcnow() + timedelta(seconds=0.8), "earlier failure")
+        uow.commit()
+    channel = Accepting()
+    delivery = Delivery(app.uow, {"test": channel})
+    await delivery.drain()
+    assert channel.texts == ["Q1"]
+    async with asyncio.timeout(10):
+        while len(channel.texts) < 3:
+            await asyncio.sleep(0.2)
+            await delivery.drain()
+    assert channel.texts == ["Q1", "Q2", "Q3"]
+
+
+class Accepting:
+    """Accepts every send, recording the texts in order."""
+
+    name = "test"
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    async def send(self, chat_id: str, reply: Reply, meta: object = None) -> None:
+        self.texts.append(reply.text if isinstance(reply, TextOut) else "")
