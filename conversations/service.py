@@ -49,6 +49,8 @@ class DialogueService:
                 return []
             identity = uow.people.ensure_identity(s.channel, s.user_id, s.chat_id, s.display_name)
             identity = uow.people.lock_identity(identity.id)  # PostgreSQL: a second worker waits here
+            if s.chat_type == "private" and identity.chat_id != s.chat_id:
+                identity.chat_id = s.chat_id  # reminders go here; never to a group the person first wrote in
             now = inbound.at or self.clock.now()
             uow.people.mark_seen(identity, now)
             state = State.from_dict(uow.dialogues.load(identity.id))

@@ -9,11 +9,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+from sqlalchemy import select
+
 from bot.app import App
 from conversations.invites import MAX_FAILURES_PER_HOUR, canonical
 from conversations.messages import ButtonIn, FileIn, Sender
+from storage.models import OutboxMessage
 from tests.helpers.app import invite
 from tests.helpers.chat import Chat
+from tests.helpers.clock import vn
 from tests.reports.factories import filled
 
 INVITES = 300
@@ -123,3 +127,22 @@ def test_every_command_in_a_group_gets_only_the_pointer_to_the_private_chat(
             assert all("131.313" not in getattr(r, "text", "") for r in group.send(text))
             cells += 1
     print(f"\n[groups] cells={cells} data shown=0")
+
+
+def test_reminders_go_to_the_private_chat_even_if_the_person_first_wrote_in_a_group(app: App) -> None:
+    person = Chat(app.dialogue_service(), "gfirst")
+    person.sender = Sender("test", "gfirst", "-100888", "Lan", "group")
+    person.send("/nop")  # first contact: in the unit's group chat
+    person.sender = Sender("test", "gfirst", "gfirst", "Lan", "private")
+    person.send(f"/start {invite(app, 'QUANGTRI')}")
+    assert "đã được đăng ký" in person.text
+    app.clock.set(vn(2026, 12, 7, 8, 45))  # type: ignore[attr-defined]
+    admin = Chat(app.dialogue_service(), "gadmin2")
+    admin.send(f"/start {invite(app, 'CBC', 'admin')}")
+    admin.send("/nhacnho")
+    assert "tin nhắc đã xếp gửi" in admin.text, admin.text
+    with app.uow() as uow:
+        identity = uow.people.identity("test", "gfirst")
+        reminders = uow.session.scalars(select(OutboxMessage).where(OutboxMessage.identity_id == identity.id,
+                                                                    OutboxMessage.kind == "reminder")).all()
+    assert reminders and {r.chat_id for r in reminders} == {"gfirst"}, "a reminder (the unit's name and status) went to a group"
