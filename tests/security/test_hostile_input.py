@@ -17,7 +17,7 @@ from bot.app import App
 from conversations.messages import TextOut
 from storage.values import Value
 from tests.conversations.test_submission import open_q4, stored
-from tests.helpers.app import invite
+from tests.helpers.app import invite, make_app
 from tests.helpers.chat import Chat
 
 TELEGRAM_LIMIT = 4096
@@ -27,6 +27,7 @@ HOSTILE = {
     "100 kB of words": "Xu hướng tăng " * 7_200,
     "a 100 kB figure": "62" + "0" * 50_000 + "/38" + "0" * 50_000,
     "NUL": "\x00",
+    "NUL inside": "62\x00/38",
     "control characters": "\x07\x08\x1b[31m62/38\x1b[0m\x7f",
     "only spaces and newlines": " \n\t \r\n ",
     "HTML": "<b>62</b>/<i>38</i> <script>alert(1)</script> &amp; &lt; <a href='x'>",
@@ -35,6 +36,7 @@ HOSTILE = {
     "right-to-left": "\u202e83/26\u202c \u200f\u0645\u0631\u062d\u0628\u0627",
     "zero-width": "6\u200b2/3\u200d8\ufeff",
     "combining marks": "6\u03362\u0336/3\u03368\u0336",
+    "lone surrogate": "62/38 \ud800",
     "a command with a huge argument": "/nop " + "9" * 10_000,
     "a huge command name": "/" + "x" * 5_000,
     "slash only": "/",
@@ -167,3 +169,24 @@ def test_markup_in_names_and_answers_is_kept_as_typed(app: App) -> None:
     chat.send(f"/start {invite(app, 'QUANGTRI')}")
     assert "<b>Lan</b> & *Hoa*" in chat.text, "the engine keeps text as typed; channels escape it"
 
+
+def test_nul_and_lone_surrogates_never_stop_a_message_on_either_database(db_url: str) -> None:
+    """PostgreSQL text cannot hold NUL and UTF-8 cannot hold a lone surrogate: such a message must still apply."""
+    app = make_app(db_url)
+    try:
+        chat = Chat(app.dialogue_service(), "nul", name="Lan\x00\ud800")
+        chat.send(f"/start {invite(app, 'QUANGTRI')}\x00")
+        assert "đã được đăng ký" in chat.text
+        chat.send("/nop 2026-Q4\x00")
+        chat.press("Ghi chú")
+        chat.send("nguồn\x00 số liệu \ud83d")
+        assert "Đã lưu ghi chú" in chat.text or "ghi chú" in chat.text.lower(), chat.text
+        chat.send("62\x00/38\ud800")
+        assert "Đã lưu: 62%/38%" in chat.text
+        chat.send("Thái Lan\x00 55%")
+        chat.send("/\x00nop\ud800")
+        assert chat.replies, "an odd command still gets an answer"
+        answer = stored(app)["ct1"]
+        assert answer.raw_text == "62/38" and answer.note == "nguồn số liệu" and answer.comparison == "Thái Lan 55%"
+    finally:
+        app.close()
