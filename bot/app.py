@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from sqlalchemy.engine import make_url
+
 from bot import logsafe
 from bot.settings import Settings
 from conversations.clock import Clock, FrozenClock
@@ -50,7 +52,8 @@ def secret_values(settings: Settings) -> list[str]:
     """Every configured secret, for the log filter."""
     fields = (settings.telegram_bot_token, settings.webhook_secret, settings.zalo_app_secret,
               settings.zalo_oa_secret_key, settings.zalo_refresh_token)
-    return [f.get_secret_value() for f in fields if f is not None]
+    password = make_url(settings.database_url).password
+    return [f.get_secret_value() for f in fields if f is not None] + ([str(password)] if password else [])
 
 
 def build_app(settings: Settings | None = None, clock: Clock | None = None) -> App:
@@ -58,7 +61,8 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> A
     settings = settings or Settings()
     logging.basicConfig(level=settings.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("alembic", "httpx", "httpcore", "apscheduler"):
+    # sqlalchemy.engine at DEBUG would echo every row, Zalo tokens and people's answers included
+    for noisy in ("alembic", "httpx", "httpcore", "apscheduler", "sqlalchemy.engine"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     logsafe.install(secret_values(settings))
     if clock is None:

@@ -35,9 +35,19 @@ class SecretFilter(logging.Filter):
         return True
 
 
+_INSTALLED: list[SecretFilter] = []
+
+
 def install(secrets: Iterable[str]) -> SecretFilter:
     """Attach the filter to every handler of the root logger (records from all loggers pass there)."""
     flt = SecretFilter(secrets)
     for handler in logging.getLogger().handlers:
         handler.addFilter(flt)
+    _INSTALLED.append(flt)
     return flt
+
+
+def remember(*secrets: str) -> None:
+    """Secrets learnt while running (Zalo's rotated tokens): redacted from now on by every installed filter."""
+    for flt in _INSTALLED:
+        flt.secrets = sorted({*flt.secrets, *(s for s in secrets if s and len(s) >= 6)}, key=len, reverse=True)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from conversations.engine import ExtraCommand
 from conversations.messages import DocumentOut, ImageOut
+from conversations.parsing import echo
 from conversations.turn import Turn
 from reports.errors import ReportError
 from reports.requests import Result, indicator_request, missing_request, summary_request
@@ -46,8 +47,9 @@ def answer(app: App, turn: Turn, args: str, request: Request) -> None:
     try:
         with app.read_uow() as uow:
             result = request(uow, scope, args, turn.clock.local(turn.now), turn.lang)
-    except ReportError as exc:
-        turn.say(exc.text(turn.lang))
+    except ReportError as exc:  # what the analyst typed is quoted back short and visible
+        quoted = {k: echo(v, 60) if isinstance(v, str) else v for k, v in exc.params.items()}
+        turn.say(ReportError(exc.key, **quoted).text(turn.lang))
         return
     except Exception:  # a failing report must not lose the analyst's message: say so, keep the trace in the log
         log.exception("report %s failed for args %r", getattr(request, "__name__", request), args)

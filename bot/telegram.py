@@ -83,24 +83,28 @@ def render_html(reply: TextOut) -> str:
 
 
 def split_text(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH) -> list[str]:
-    """Chunks under Telegram's limit, cut at line breaks where possible (never inside an HTML tag)."""
+    """Chunks under Telegram's limit, cut at line breaks or spaces where possible, never inside an HTML tag
+    or entity (`&amp;` cut in two would show as `&am` and `p;`)."""
     chunks, current = [], ""
     for line in text.split("\n"):
-        while len(line) > limit:
-            cut = line.rfind(" ", 0, limit) if " " in line[:limit] else limit
-            piece, line = line[:cut], line[cut:].lstrip()
-            if current:
-                chunks.append(current)
-                current = ""
-            chunks.append(piece)
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            chunks.append(current)
-            current = line
-        else:
-            current = candidate
+        current = f"{current}\n{line}" if current else line
+        while len(current) > limit:
+            cut = _cut_at(current, limit)
+            chunks.append(current[:cut].rstrip())
+            current = current[cut:].lstrip()
     chunks.append(current)
     return [c for c in chunks if c.strip()] or [" "]
+
+
+def _cut_at(text: str, limit: int) -> int:
+    """Where to cut `text` (longer than `limit`): the last line break or space in the second half, else at
+    the limit; moved back before an entity or tag that would otherwise be cut."""
+    cut = next((i for i in (text.rfind("\n", 0, limit), text.rfind(" ", 0, limit)) if i > limit // 2), limit)
+    for opening, closing in (("&", ";"), ("<", ">")):
+        start = text.rfind(opening, max(0, cut - 12 if opening == "&" else 0), cut)
+        if start > 0 and closing not in text[start:cut]:
+            cut = start
+    return cut
 
 
 def keyboard(reply: TextOut) -> InlineKeyboardMarkup | None:

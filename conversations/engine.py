@@ -9,6 +9,7 @@ from conversations.commands import match_command
 from conversations.flows import answering, buttons, info, registration, review, submit
 from conversations.invites import looks_like_code
 from conversations.messages import ButtonIn, CommandIn, Event, FileIn, TextIn
+from conversations.parsing import echo
 from conversations.state import Mode
 from conversations.turn import Turn
 
@@ -71,7 +72,7 @@ class Engine:
             else:
                 extra.run(turn, args)
         else:
-            turn.say(turn.t("dialogue.unknown_command", name=name), buttons=registration.menu_buttons(turn))
+            turn.say(turn.t("dialogue.unknown_command", name=echo(name)), buttons=registration.menu_buttons(turn))
 
     def text(self, turn: Turn, text: str) -> None:
         """Typed text: a command word, an answer, a choice, or small talk."""

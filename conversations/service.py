@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from conversations.clock import Clock
 from conversations.engine import Engine
 from conversations.forms import FormCache
-from conversations.messages import Inbound, Reply, Sender
+from conversations.messages import ButtonIn, CommandIn, FileIn, Inbound, Reply, Sender, TextIn
 from conversations.outbox import to_payload
 from conversations.state import State
 from conversations.turn import Turn
@@ -18,6 +18,29 @@ from storage.models import OutboxMessage, OutboxStatus, utcnow
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
+
+
+def _storable(text: str) -> str:
+    """Text without what no database column can hold: NUL (PostgreSQL) and lone surrogates (UTF-8)."""
+    if text.isascii() and "\x00" not in text:
+        return text
+    return "".join(c for c in text if c != "\x00" and not "\ud800" <= c <= "\udfff")
+
+
+def storable(inbound: Inbound) -> Inbound:
+    """The event and sender with every typed string made storable (else the message could never apply)."""
+    event = inbound.event
+    if isinstance(event, TextIn):
+        event = TextIn(_storable(event.text))
+    elif isinstance(event, CommandIn):
+        event = CommandIn(_storable(event.name), _storable(event.args))
+    elif isinstance(event, ButtonIn):
+        event = ButtonIn(_storable(event.data))
+    elif isinstance(event, FileIn) and event.name:
+        event = FileIn(event.kind, _storable(event.name))
+    s = inbound.sender
+    name = _storable(s.display_name) if s.display_name else s.display_name
+    return replace(inbound, event=event, sender=replace(s, display_name=name))
 
 
 @dataclass(frozen=True)
@@ -42,6 +65,7 @@ class DialogueService:
 
     def handle(self, inbound: Inbound) -> list[Queued]:
         """Process one event; returns the replies to send (empty for a redelivered event)."""
+        inbound = storable(inbound)
         s = inbound.sender
         with self.new_uow() as uow:
             if inbound.update_key and not uow.inbox.start_applying(s.channel, inbound.update_key):
@@ -49,6 +73,8 @@ class DialogueService:
                 return []
             identity = uow.people.ensure_identity(s.channel, s.user_id, s.chat_id, s.display_name)
             identity = uow.people.lock_identity(identity.id)  # PostgreSQL: a second worker waits here
+            if s.chat_type == "private" and identity.chat_id != s.chat_id:
+                identity.chat_id = s.chat_id  # reminders go here; never to a group the person first wrote in
             now = inbound.at or self.clock.now()
             uow.people.mark_seen(identity, now)
             state = State.from_dict(uow.dialogues.load(identity.id))

@@ -21,7 +21,7 @@ def _sqlite_engine(url: str, immediate: bool) -> Engine:
     parsed = make_url(url)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -53,7 +53,8 @@ class Database:
         """Open engines for `url` (no connection is made until first use)."""
         if is_sqlite(url):
             return cls(url, _sqlite_engine(url, immediate=True), _sqlite_engine(url, immediate=False))
-        engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+        engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True,
+                               hide_parameters=True)  # bound values (answers, tokens) never in logs or errors
         return cls(url, engine, engine)
 
     @property

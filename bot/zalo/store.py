@@ -6,6 +6,7 @@ import asyncio
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from bot import logsafe
 from bot.zalo.tokens import TokenPair
 from storage.models import ChannelToken
 
@@ -24,10 +25,14 @@ class DatabaseTokenStore:
 
     async def load(self) -> TokenPair | None:
         """The stored pair; before the first refresh, the configured refresh token with an expired access token."""
-        return await asyncio.to_thread(self._load)
+        pair = await asyncio.to_thread(self._load)
+        if pair is not None:
+            logsafe.remember(pair.access_token, pair.refresh_token)
+        return pair
 
     async def save(self, pair: TokenPair) -> None:
         """Replace the pair in its own committed transaction (raises if the database refuses)."""
+        logsafe.remember(pair.access_token, pair.refresh_token)  # never in a log line from now on
         await asyncio.to_thread(self._save, pair)
 
     def _load(self) -> TokenPair | None:

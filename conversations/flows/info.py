@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from conversations.flows.registration import menu_buttons
 from conversations.flows.sheets import open_options, sheet_of, status_text
+from conversations.parsing import echo
 from conversations.render import date_vn, missing_required, summary_lines
 from conversations.state import Mode
 from conversations.turn import Turn
@@ -52,7 +53,7 @@ def view(turn: Turn, args: str) -> None:
                 period=sheet.period.code, unit=unit.name))
             shown += 1
     if not shown:
-        turn.say(turn.t("dialogue.view_nothing", period=wanted) if wanted else turn.t("dialogue.view_none"))
+        turn.say(turn.t("dialogue.view_nothing", period=echo(wanted)) if wanted else turn.t("dialogue.view_none"))
 
 
 def cancel(turn: Turn) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from conversations.flows import answering
 from conversations.flows.sheets import Option, open_options, open_sheet, status_text
+from conversations.parsing import echo
 from conversations.render import date_vn
 from conversations.state import Mode
 from conversations.turn import Turn
@@ -22,7 +23,7 @@ def submit(turn: Turn, args: str = "") -> None:
     if wanted:
         options = [o for o in options if wanted in (o.period.code, f"{o.spec.code} {o.period.code}", o.spec.code)]
         if not options:
-            turn.say(turn.t("dialogue.no_such_period", period=wanted))
+            turn.say(turn.t("dialogue.no_such_period", period=echo(wanted)))
             return
     if not options:
         turn.say(turn.t("dialogue.nothing_open"))

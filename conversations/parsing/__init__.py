@@ -9,12 +9,13 @@ from .numbers import parse_number
 from .problems import Problem, Refusal
 from .provisional import split_provisional
 from .spec import AnswerSpec
-from .text import fold, normalise
+from .text import echo, fold, normalise
 
 __all__ = [
     "AnswerSpec",
     "Problem",
     "Refusal",
+    "echo",
     "fold",
     "normalise",
     "parse_answer",

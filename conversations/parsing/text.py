@@ -76,3 +76,8 @@ def shorten(text: str, limit: int = 40) -> str:
     cut = text[: limit - 1]
     head, space, _ = cut.rpartition(" ")
     return (head if space and len(head) > limit // 2 else cut).rstrip() + "…"
+
+
+def echo(text: str, limit: int = 40) -> str:
+    """Something a person typed, made safe to quote back in a reply: one line, visible, short."""
+    return shorten(normalise(text), limit)
