@@ -15,7 +15,7 @@ import time
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from conversations.catalog.schema import FormDef
 from storage.db import Database
@@ -86,8 +86,9 @@ def build(url: str, units: int = 10_000, indicators: int = 50, periods: int = 8)
         s.add_all(periods)
         s.flush()
         unit_ids = [u.id for u in s.query(Unit).filter(Unit.kind == "agency").order_by(Unit.id)]
-        for period in periods:
-            _answers(s, f.id, period.id, unit_ids, form, rnd)
+        _answers(s, f.id, periods[-1].id, unit_ids, form, rnd)
+        for period in periods[:-1]:  # earlier periods: the same answers, copied in SQL (much faster)
+            _copy_period(s, periods[-1].id, period.id)
         uow.commit()
     with db.engine.connect() as conn:  # statistics, as autovacuum (PostgreSQL) or a maintenance job would keep
         conn.exec_driver_sql("ANALYZE")
@@ -96,24 +97,46 @@ def build(url: str, units: int = 10_000, indicators: int = 50, periods: int = 8)
     return units * indicators * len(years)
 
 
+POOL = 64  # distinct values per question, drawn at random for each unit (building 4 M JSON values is slow)
+
+
 def _answers(s, form_id: int, period_id: int, unit_ids: list[int], form: FormDef, rnd: random.Random) -> None:  # noqa: ANN001
     s.execute(insert(Submission), [{"unit_id": u, "period_id": period_id, "form_id": form_id, "status": "submitted",
                                     "submitted_at": NOW, "on_time": rnd.random() < 0.8, "created_at": NOW,
                                     "updated_at": NOW, "version": 1} for u in unit_ids])
     subs = dict(s.query(Submission.unit_id, Submission.id).filter(Submission.period_id == period_id).all())
-    batch: list[dict] = []
-    for u in unit_ids:
-        for q in form.questions:
+    pools = {}
+    for q in form.questions:
+        pool = []
+        for _ in range(POOL):
             v = _value(q.shape.value, rnd)
             value = Value(q.shape, Basis(v["basis"]), Decimal(repr(v["a"])),
                           None if v["b"] is None else Decimal(repr(v["b"]))).to_json()
-            batch.append({"submission_id": subs[u], "question_key": q.key, "raw_text": "x", "value": value,
-                          "skipped": False, "provisional": rnd.random() < 0.05, "revision": 1, "updated_at": NOW, **v})
+            pool.append({"value": value, **v})
+        pools[q.key] = pool
+    batch: list[dict] = []
+    for u in unit_ids:
+        for q in form.questions:
+            batch.append({"submission_id": subs[u], "question_key": q.key, "raw_text": "x", "skipped": False,
+                          "provisional": rnd.random() < 0.05, "revision": 1, "updated_at": NOW,
+                          **rnd.choice(pools[q.key])})
         if len(batch) >= 50_000:
             s.execute(insert(Answer), batch)
             batch = []
     if batch:
         s.execute(insert(Answer), batch)
+
+
+def _copy_period(s, source: int, target: int) -> None:  # noqa: ANN001
+    """Every submission and answer of period `source` again for period `target`."""
+    s.execute(text("INSERT INTO submissions (unit_id, period_id, form_id, status, submitted_at, on_time, "
+                   "created_at, updated_at, version) SELECT unit_id, :t, form_id, status, submitted_at, on_time, "
+                   "created_at, updated_at, version FROM submissions WHERE period_id = :s"), {"s": source, "t": target})
+    s.execute(text("INSERT INTO answers (submission_id, question_key, raw_text, value, a, b, basis, skipped, "
+                   "provisional, revision, updated_at) SELECT n.id, a.question_key, a.raw_text, a.value, a.a, a.b, "
+                   "a.basis, a.skipped, a.provisional, a.revision, a.updated_at FROM answers a "
+                   "JOIN submissions o ON o.id = a.submission_id AND o.period_id = :s "
+                   "JOIN submissions n ON n.unit_id = o.unit_id AND n.period_id = :t"), {"s": source, "t": target})
 
 
 def main() -> None:
