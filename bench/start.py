@@ -31,7 +31,7 @@ def console_start(url: str) -> tuple[float, float]:
                             stderr=subprocess.DEVNULL)
     assert proc.stdin is not None and proc.stdout is not None
     greeting = _first_output(proc, 30.0) - t0
-    proc.stdin.write("/huongdan\n".encode())
+    proc.stdin.write(b"/huongdan\n")
     proc.stdin.flush()
     answer = _first_output(proc, 30.0) - t0
     proc.stdin.close()
@@ -54,8 +54,8 @@ def _first_output(proc: subprocess.Popen[bytes], timeout: float) -> float:
 
 def telegram_start(url: str, folder: Path, persons: int = 0) -> tuple[float, float]:
     """Seconds from exec to the reply to a waiting /start, and the idle process's resident memory (MB)."""
-    from tests.faults.botprocess import BotProcess
     from tests.fakes import FakeBotApi
+    from tests.faults.botprocess import BotProcess
 
     with FakeBotApi() as fake:
         fake.add_user(4_000_001, "Lan")

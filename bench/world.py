@@ -7,11 +7,11 @@ import contextlib
 import tempfile
 from collections.abc import Iterator
 
+from sqlalchemy import update
+
 from bot.app import App
 from conversations.messages import ButtonIn, CommandIn, Inbound, Sender
 from storage.migrate import upgrade
-from sqlalchemy import update
-
 from storage.models import OutboxMessage, OutboxStatus, Unit
 
 FIRST_UID = 5_000_001
