@@ -59,8 +59,9 @@ class Delivery:
     """
 
     def __init__(self, new_uow: Callable[[], UnitOfWork], channels: dict[str, Channel],
-                 claim_timeout: float = 120.0, wall: Callable[[], datetime] = utcnow) -> None:
+                 claim_timeout: float = 120.0, wall: Callable[[], datetime] = utcnow, concurrency: int = 16) -> None:
         self.new_uow, self.channels, self.wall = new_uow, channels, wall
+        self.concurrency = concurrency
         self.claim_timeout = timedelta(seconds=claim_timeout)
         self.wake = asyncio.Event()
         self.paused_until: dict[str, float] = {}  # channel -> monotonic time its flood wait ends
@@ -79,23 +80,33 @@ class Delivery:
                 return
 
     async def drain(self, limit: int = 100) -> int:
-        """Send every message that is due now, chat by chat in order; returns how many were sent."""
+        """Send every message that is due now, in order within each chat; returns how many were sent.
+
+        Chats are served concurrently (at most `concurrency` at a time): sending one by one would cap a
+        reminder wave at one message per round trip to the platform, far below Telegram's 30/s. The
+        channel's own rate limiter (PTB's AIORateLimiter) keeps the overall pace.
+        """
         rows = await asyncio.to_thread(self._claim, limit)
-        sent, blocked_chats, seen_chats = 0, set(), set()
-        for row_id, channel, chat_id, reply, attempts, meta in rows:
-            chat = (channel, chat_id)
-            # An older message of the chat may still be waiting (retried later than this one would be).
-            first_of_chat = chat not in seen_chats
-            seen_chats.add(chat)
-            if chat in blocked_chats or (first_of_chat and await asyncio.to_thread(self._older_unsent_id, chat, row_id)):
-                blocked_chats.add(chat)
-                await asyncio.to_thread(self._retry, row_id, 1.0, "waiting for an earlier message")
-                continue
-            if await self._attempt(row_id, channel, chat_id, reply, attempts, meta):
-                sent += 1
-            else:
-                blocked_chats.add((channel, chat_id))
-        return sent
+        chats: dict[tuple[str, str], list[tuple[int, str, str, Reply, int, dict[str, Any]]]] = {}
+        for row in rows:
+            chats.setdefault((row[1], row[2]), []).append(row)
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def one_chat(chat: tuple[str, str], queue: list[tuple[int, str, str, Reply, int, dict[str, Any]]]) -> int:
+            async with gate:
+                sent = 0
+                # An older message of the chat may still be waiting (retried later than these would be).
+                blocked = await asyncio.to_thread(self._older_unsent_id, chat, queue[0][0])
+                for row_id, channel, chat_id, reply, attempts, meta in queue:
+                    if blocked:
+                        await asyncio.to_thread(self._retry, row_id, 1.0, "waiting for an earlier message")
+                    elif await self._attempt(row_id, channel, chat_id, reply, attempts, meta):
+                        sent += 1
+                    else:
+                        blocked = True
+                return sent
+
+        return sum(await asyncio.gather(*(one_chat(chat, queue) for chat, queue in chats.items())))
 
     async def run(self, poll_seconds: float = 2.0) -> None:
         """Drain forever: on a timer, and at once when a turn's sending failed."""
