@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from storage.models import Identity, Invite, InviteAttempt, Person, RoleGrant, Unit, utcnow
 from storage.repositories.base import Repository, insert_ignore
@@ -67,7 +68,7 @@ class PeopleRepository(Repository):
         """The person's active role grants, with their units."""
         return self.session.scalars(
             select(RoleGrant).where(RoleGrant.person_id == person_id, RoleGrant.revoked_at.is_(None))
-            .order_by(RoleGrant.id)
+            .options(joinedload(RoleGrant.unit)).order_by(RoleGrant.id)  # units in the same query, not one each
         ).all()
 
     def holders(self, unit_ids: Iterable[int], role: str) -> Sequence[RoleGrant]:
