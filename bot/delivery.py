@@ -68,7 +68,8 @@ class Delivery:
 
     async def deliver(self, queued: list[Queued]) -> None:
         """Send replies of one turn in order; after the first failure the rest wait for the loop."""
-        if queued and await asyncio.to_thread(self._older_unsent, queued[0]):
+        if queued and (queued[0].after_unsent if queued[0].after_unsent is not None
+                       else await asyncio.to_thread(self._older_unsent, queued[0])):
             await asyncio.to_thread(self._defer, [q.outbox_id for q in queued])
             self.wake.set()
             return

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from conversations.clock import Clock
@@ -28,6 +28,9 @@ class Queued:
     channel: str
     chat_id: str
     reply: Reply
+    # Whether an older message to the chat was still unsent when this one was queued (None: not checked).
+    # Checked in the queuing transaction, it saves the channel a query and a transaction per reply.
+    after_unsent: bool | None = None
 
 
 class DialogueService:
@@ -56,6 +59,9 @@ class DialogueService:
             self.engine.handle(turn, inbound.event)
             uow.dialogues.save(identity.id, state.to_dict())
             queued = [self._queue(uow, s.channel, s.chat_id, identity.id, r) for r in turn.replies]
+            if queued:
+                waiting = uow.outbox.has_unsent_before(s.channel, s.chat_id, queued[0].outbox_id)
+                queued[0] = replace(queued[0], after_unsent=waiting)
             uow.commit()
         for work in turn.later:
             queued += self._after_commit(s, identity.id, now, work)
