@@ -64,18 +64,19 @@ def telegram_start(url: str, folder: Path, persons: int = 0) -> tuple[float, flo
         t0 = time.time()
         bot.start(timeout=60)
         try:
-            fake.wait_for_messages(4_000_001, 1, timeout=60)
-        except TimeoutError:
+            try:
+                fake.wait_for_messages(4_000_001, 1, timeout=60)
+            except TimeoutError:
+                print("\n".join(x for x in (folder / "start.log").read_text().splitlines()
+                                if "ExtBot" not in x and "http" not in x)[-4000:], file=sys.stderr)
+                raise
+            first = time.time() - t0
+            time.sleep(8.0)  # idle: polling, sweeps, one reminder pass done
+            assert bot.proc is not None
+            rss = _rss_mb(bot.proc.pid)
+            queued = len(fake.calls("sendMessage")) - 1
+        finally:
             bot.stop()
-            print("\n".join(x for x in (folder / "start.log").read_text().splitlines()
-                            if "ExtBot" not in x and "http" not in x)[-4000:], file=sys.stderr)
-            raise
-        first = time.time() - t0
-        time.sleep(8.0)  # idle: polling, sweeps, one reminder pass done
-        assert bot.proc is not None
-        rss = _rss_mb(bot.proc.pid)
-        queued = len(fake.calls("sendMessage")) - 1
-        bot.stop()
     if queued:
         note(f"{queued} messages other than the reply were sent while idle")
     return first, rss

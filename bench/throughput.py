@@ -17,7 +17,7 @@ from bench.world import database, focal_persons, make
 from conversations.messages import ButtonIn, Inbound, Sender, TextIn
 
 PERSONS = 50
-MESSAGES = 2_000
+MESSAGES = 1_000
 RUNS = 3
 THREADS = (1, 4)
 

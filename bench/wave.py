@@ -39,9 +39,9 @@ def people(url: str, chats: int) -> list[int]:
         persons = [Person(display_name=f"Đầu mối {uid}", language="vi") for uid in uids]
         s.add_all(units + persons)
         s.flush()
-        s.add_all([RoleGrant(person_id=p.id, role="focal", unit_id=u.id, granted_at=now) for p, u in zip(persons, units)])
+        s.add_all([RoleGrant(person_id=p.id, role="focal", unit_id=u.id, granted_at=now) for p, u in zip(persons, units, strict=True)])
         s.add_all([Identity(channel="telegram", external_id=str(uid), chat_id=str(uid), display_name=p.display_name,
-                            person_id=p.id, reachable=True, created_at=now) for uid, p in zip(uids, persons)])
+                            person_id=p.id, reachable=True, created_at=now) for uid, p in zip(uids, persons, strict=True)])
         uow.commit()
     app.close()
     return uids
