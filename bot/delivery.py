@@ -110,12 +110,16 @@ class Delivery:
         return sum(await asyncio.gather(*(one_chat(chat, queue) for chat, queue in chats.items())))
 
     async def run(self, poll_seconds: float = 2.0) -> None:
-        """Drain forever: on a timer, and at once when a turn's sending failed."""
+        """Drain forever: on a timer, at once when a turn's sending failed, and straight on while a
+        drain sends something (a reminder wave is many batches: no pause between them)."""
         while True:
+            sent = 0
             try:
-                await self.drain()
+                sent = await self.drain()
             except Exception:  # noqa: BLE001 - the loop must survive a database hiccup
                 log.exception("outbox drain failed; retrying")
+            if sent:
+                continue
             self.wake.clear()
             try:
                 await asyncio.wait_for(self.wake.wait(), poll_seconds)
