@@ -74,7 +74,7 @@ def wave(backend: str, nudges: int, kill: bool, folder: Path) -> dict[str, float
                     break
                 if time.monotonic() > deadline:
                     break
-                time.sleep(0.2)
+                time.sleep(0.5)
             time.sleep(1.0 if not kill else 12.0)  # anything resent after a claim timeout would show now
         finally:
             bot.stop()
