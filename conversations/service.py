@@ -54,10 +54,11 @@ class DialogueService:
             identity = uow.people.lock_identity(identity.id)  # PostgreSQL: a second worker waits here
             now = inbound.at or self.clock.now()
             uow.people.mark_seen(identity, now)
-            state = State.from_dict(uow.dialogues.load(identity.id))
+            saved = uow.dialogues.load(identity.id)
+            state = State.from_dict(saved)
             turn = Turn(uow, self.forms, self.clock, s, identity, state, now)
             self.engine.handle(turn, inbound.event)
-            uow.dialogues.save(identity.id, state.to_dict())
+            uow.dialogues.save(identity.id, state.to_dict(), exists=saved is not None)
             queued = [self._queue(uow, s.channel, s.chat_id, identity.id, r) for r in turn.replies]
             if queued:
                 waiting = uow.outbox.has_unsent_before(s.channel, s.chat_id, queued[0].outbox_id)

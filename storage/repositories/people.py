@@ -23,7 +23,12 @@ class PeopleRepository(Repository):
 
     def lock_identity(self, identity_id: int) -> Identity:
         """The identity, row-locked until commit: one message per person at a time, whatever the worker."""
-        found = self.session.scalar(select(Identity).where(Identity.id == identity_id).with_for_update())
+        if self.session.get_bind().dialect.name == "sqlite":
+            # FOR UPDATE means nothing to SQLite: the unit of work already holds the write lock (BEGIN
+            # IMMEDIATE), so the identity loaded in this transaction is current; no second query.
+            found = self.session.get(Identity, identity_id)
+        else:
+            found = self.session.scalar(select(Identity).where(Identity.id == identity_id).with_for_update())
         assert found is not None
         return found
 
