@@ -59,15 +59,17 @@ class Delivery:
     """
 
     def __init__(self, new_uow: Callable[[], UnitOfWork], channels: dict[str, Channel],
-                 claim_timeout: float = 120.0, wall: Callable[[], datetime] = utcnow) -> None:
+                 claim_timeout: float = 120.0, wall: Callable[[], datetime] = utcnow, concurrency: int = 16) -> None:
         self.new_uow, self.channels, self.wall = new_uow, channels, wall
+        self.concurrency = concurrency
         self.claim_timeout = timedelta(seconds=claim_timeout)
         self.wake = asyncio.Event()
         self.paused_until: dict[str, float] = {}  # channel -> monotonic time its flood wait ends
 
     async def deliver(self, queued: list[Queued]) -> None:
         """Send replies of one turn in order; after the first failure the rest wait for the loop."""
-        if queued and await asyncio.to_thread(self._older_unsent, queued[0]):
+        if queued and (queued[0].after_unsent if queued[0].after_unsent is not None
+                       else await asyncio.to_thread(self._older_unsent, queued[0])):
             await asyncio.to_thread(self._defer, [q.outbox_id for q in queued])
             self.wake.set()
             return
@@ -79,30 +81,46 @@ class Delivery:
                 return
 
     async def drain(self, limit: int = 100) -> int:
-        """Send every message that is due now, chat by chat in order; returns how many were sent."""
+        """Send every message that is due now, in order within each chat; returns how many were sent.
+
+        Chats are served concurrently (at most `concurrency` at a time): sending one by one would cap a
+        reminder wave at one message per round trip to the platform, far below Telegram's 30/s. The
+        channel's own rate limiter (PTB's AIORateLimiter) keeps the overall pace.
+        """
         rows = await asyncio.to_thread(self._claim, limit)
-        sent, blocked_chats = 0, set()
-        for row_id, channel, chat_id, reply, attempts, meta in rows:
-            chat = (channel, chat_id)
-            # An older message of the chat may still be waiting: not due yet, so not claimed with this
-            # batch (even between two claimed ones), or held by another worker. Checked for every row.
-            if chat in blocked_chats or await asyncio.to_thread(self._older_unsent_id, chat, row_id):
-                blocked_chats.add(chat)
-                await asyncio.to_thread(self._retry, row_id, 1.0, "waiting for an earlier message")
-                continue
-            if await self._attempt(row_id, channel, chat_id, reply, attempts, meta):
-                sent += 1
-            else:
-                blocked_chats.add((channel, chat_id))
-        return sent
+        chats: dict[tuple[str, str], list[tuple[int, str, str, Reply, int, dict[str, Any]]]] = {}
+        for row in rows:
+            chats.setdefault((row[1], row[2]), []).append(row)
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def one_chat(chat: tuple[str, str], queue: list[tuple[int, str, str, Reply, int, dict[str, Any]]]) -> int:
+            async with gate:
+                sent, blocked = 0, False
+                for row_id, channel, chat_id, reply, attempts, meta in queue:
+                    # An older message of the chat may still be waiting: not due yet, so not claimed with
+                    # this batch (even between two claimed ones), or held by another worker. Every row.
+                    blocked = blocked or await asyncio.to_thread(self._older_unsent_id, chat, row_id)
+                    if blocked:
+                        await asyncio.to_thread(self._retry, row_id, 1.0, "waiting for an earlier message")
+                    elif await self._attempt(row_id, channel, chat_id, reply, attempts, meta):
+                        sent += 1
+                    else:
+                        blocked = True
+                return sent
+
+        return sum(await asyncio.gather(*(one_chat(chat, queue) for chat, queue in chats.items())))
 
     async def run(self, poll_seconds: float = 2.0) -> None:
-        """Drain forever: on a timer, and at once when a turn's sending failed."""
+        """Drain forever: on a timer, at once when a turn's sending failed, and straight on while a
+        drain sends something (a reminder wave is many batches: no pause between them)."""
         while True:
+            sent = 0
             try:
-                await self.drain()
+                sent = await self.drain()
             except Exception:  # noqa: BLE001 - the loop must survive a database hiccup
                 log.exception("outbox drain failed; retrying")
+            if sent:
+                continue
             self.wake.clear()
             try:
                 await asyncio.wait_for(self.wake.wait(), poll_seconds)

@@ -51,6 +51,9 @@ class Queued:
     channel: str
     chat_id: str
     reply: Reply
+    # Whether an older message to the chat was still unsent when this one was queued (None: not checked).
+    # Checked in the queuing transaction, it saves the channel a query and a transaction per reply.
+    after_unsent: bool | None = None
 
 
 class DialogueService:
@@ -77,11 +80,15 @@ class DialogueService:
                 identity.chat_id = s.chat_id  # reminders go here; never to a group the person first wrote in
             now = inbound.at or self.clock.now()
             uow.people.mark_seen(identity, now)
-            state = State.from_dict(uow.dialogues.load(identity.id))
+            saved = uow.dialogues.load(identity.id)
+            state = State.from_dict(saved)
             turn = Turn(uow, self.forms, self.clock, s, identity, state, now)
             self.engine.handle(turn, inbound.event)
-            uow.dialogues.save(identity.id, state.to_dict())
+            uow.dialogues.save(identity.id, state.to_dict(), exists=saved is not None)
             queued = [self._queue(uow, s.channel, s.chat_id, identity.id, r) for r in turn.replies]
+            if queued:
+                waiting = uow.outbox.has_unsent_before(s.channel, s.chat_id, queued[0].outbox_id)
+                queued[0] = replace(queued[0], after_unsent=waiting)
             uow.commit()
         for work in turn.later:
             queued += self._after_commit(s, identity.id, now, work)

@@ -8,7 +8,7 @@ as numerators and denominators here, in the database, without parsing a single J
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Float, Integer, and_, case, cast, func, literal, null, select
 
@@ -154,36 +154,34 @@ def grouped(uow: UnitOfWork, scope: Scope, period_ids: list[int], indicators: tu
 
 
 def _grouped(uow: UnitOfWork, scope: Scope, period_id: int, indicators: tuple[Indicator, ...]) -> list[GroupRow]:
-    """One period: a cheap GROUP BY over every indicator, then one with per-row CASE expressions over the
-    few indicators that need them. `submission_id IN (sent submissions)` rather than a join keeps SQLite's
-    sorter on two short columns (about a third faster on 500,000 answers)."""
+    """One period in one GROUP BY: counts and sums for every indicator, and the per-row CASE expressions
+    (derived means, rules, implied totals) that only the few indicators needing them fill in (NULL for
+    the others). One pass over the period's answers instead of two: reading 500,000 answers is most of
+    the cost. `submission_id IN (sent submissions)` rather than a join keeps SQLite's sorter on two
+    short columns (about a third faster on 500,000 answers)."""
     if not indicators:
         return []
     base = select().select_from(Answer).where(Answer.submission_id.in_(sent_submissions(uow, scope, [period_id])),
                                               Answer.value.is_not(None))
     group = (Answer.question_key, Answer.basis)
-    plain = base.add_columns(*group, func.count(), func.sum(case((Answer.provisional, 1), else_=0)),
-                             func.sum(Answer.a), func.sum(Answer.b), func.count(Answer.a)) \
+    more = tuple(q for q in indicators if _needs_more(q))
+    means, rules = tuple(q for q in more if _derived_mean(q)), tuple(q for q in more if _by_rule(q))
+    number, (implied_total, implied_count) = _by_shape(means), _implied(more)
+    stmt = base.add_columns(*group, func.count(), func.sum(case((Answer.provisional, 1), else_=0)),
+                            func.sum(Answer.a), func.sum(Answer.b), func.count(Answer.a),
+                            func.sum(number), func.count(number), func.sum(_meets(rules)),
+                            func.sum(implied_total), func.sum(implied_count)) \
         .where(_keys_in(indicators)).group_by(*group)
     yes = {q.key: q.meets["equals"] for q in indicators if q.aggregation == "share_meeting" and _counts_yes(q)}
-    rows = {(key, basis): GroupRow(period_id, key, basis, n, prov, sa, sb, sa, na, _yeses(yes.get(key), n, sa),
-                                   None, None)
-            for key, basis, n, prov, sa, sb, na in uow.session.execute(plain)}
-    more = tuple(q for q in indicators if _needs_more(q))
-    if more:
-        means, rules = tuple(q for q in more if _derived_mean(q)), tuple(q for q in more if _by_rule(q))
-        number, (implied_total, implied_count) = _by_shape(means), _implied(more)
-        stmt = base.add_columns(*group, func.sum(number), func.count(number), func.sum(_meets(rules)),
-                                func.sum(implied_total), func.sum(implied_count)) \
-            .where(_keys_in(more)).group_by(*group)
-        for key, basis, sn, nn, meets, total, counted in uow.session.execute(stmt):
-            old = rows[(key, basis)]
-            derived = any(q.key == key for q in means)
-            rows[(key, basis)] = replace(old, sum_number=sn if derived else old.sum_number,
-                                         n_number=nn if derived else old.n_number,
-                                         meets=meets if any(q.key == key for q in rules) else old.meets,
-                                         implied_total=total, implied_count=counted)
-    return list(rows.values())
+    derived, by_rule, needs_more = {q.key for q in means}, {q.key for q in rules}, {q.key for q in more}
+    rows = []
+    for key, basis, n, prov, sa, sb, na, sn, nn, meets, total, counted in uow.session.execute(stmt):
+        extra = key in needs_more
+        rows.append(GroupRow(period_id, key, basis, n, prov, sa, sb,
+                             sn if key in derived else sa, nn if key in derived else na,
+                             meets if key in by_rule else _yeses(yes.get(key), n, sa),
+                             total if extra else None, counted if extra else None))
+    return rows
 
 
 @dataclass(frozen=True)

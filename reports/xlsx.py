@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import xlsxwriter
-from xlsxwriter.worksheet import Worksheet
+if TYPE_CHECKING:  # xlsxwriter is imported when a workbook is made, not at start-up
+    from xlsxwriter.worksheet import Worksheet
 
 RISKY = ("=", "+", "-", "@", "\t", "\r")
 OPTIONS = {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
@@ -40,6 +40,8 @@ class Book:
 
     def __init__(self) -> None:
         self._out = io.BytesIO()
+        import xlsxwriter
+
         self.workbook = xlsxwriter.Workbook(self._out, OPTIONS)
         self._formats: dict[tuple[str, bool], Any] = {}
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from pydantic import ValidationError
 
 from conversations.catalog.loader import CatalogError
 from conversations.catalog.schema import UnitDef
+
+if TYPE_CHECKING:  # pandas is imported when a sheet is read: it costs ~60 MB and 0.3 s at start-up
+    import pandas as pd
 
 COLUMNS = ("code", "name", "kind", "parent", "active_from", "active_to", "successor", "note")
 HEADER_ALIASES = {"ma": "code", "mã": "code", "ten": "name", "tên": "name", "loai": "kind", "loại": "kind",
@@ -17,6 +20,8 @@ HEADER_ALIASES = {"ma": "code", "mã": "code", "ten": "name", "tên": "name", "l
 
 def read_sheet(path: Path) -> pd.DataFrame:
     """Read a .csv, .xlsx or .xls file as text cells with normalised headers."""
+    import pandas as pd
+
     if not path.exists():
         raise CatalogError(path, "", "file not found")
     suffix = path.suffix.lower()

@@ -118,7 +118,7 @@ def answer_value(turn: Turn, sheet: Sheet, q: QuestionSpec, text: str) -> None:
 
 def save_value(turn: Turn, sheet: Sheet, q: QuestionSpec, raw: str, value: Value, provisional: bool) -> None:
     """Store the value as a revision, then ask for the comparison or move on."""
-    before = turn.uow.submissions.answers(sheet.submission.id).get(q.key)
+    before = turn.uow.submissions.answer(sheet.submission.id, q.key)
     action = "official" if before is not None and before.provisional and not provisional else "answer"
     record(turn, sheet, q.key, AnswerChange(action, raw_text=raw, value=value, provisional=provisional))
     ack = turn.t("dialogue.saved", value=format_value(value, turn.lang)) + (
@@ -176,7 +176,7 @@ def confirm_outlier(turn: Turn, sheet: Sheet, q: QuestionSpec) -> None:
 def ask_comparison(turn: Turn, sheet: Sheet, q: QuestionSpec, intro: str | None = None) -> None:
     """Ask for the optional international comparison of an indicator (Form 1)."""
     turn.state.step = Step.COMPARISON
-    current = turn.uow.submissions.answers(sheet.submission.id).get(q.key)
+    current = turn.uow.submissions.answer(sheet.submission.id, q.key)
     text = turn.t("dialogue.ask_comparison", number=q.definition.number or "")
     if current is not None and current.comparison:
         text += "\n" + turn.t("dialogue.current", value=current.comparison)

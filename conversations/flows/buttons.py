@@ -57,7 +57,7 @@ def _note(turn: Turn, sheet: Sheet, _: str) -> None:
 
 def _keep(turn: Turn, sheet: Sheet, _: str) -> None:
     q = sheet.spec.question(turn.state.key or "")
-    current = turn.uow.submissions.answers(sheet.submission.id).get(q.key)
+    current = turn.uow.submissions.answer(sheet.submission.id, q.key)
     if current is None or (current.value is None and not current.skipped):
         answering.ask(turn, sheet, q.key, turn.t("dialogue.nothing_to_keep"))
         return

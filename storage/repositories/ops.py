@@ -29,9 +29,10 @@ class DialogueRepository(Repository):
             select(DialogueState).where(DialogueState.identity_id == identity_id).with_for_update())
         return dict(row.state) if row else None
 
-    def save(self, identity_id: int, state: dict[str, Any]) -> None:
-        """Write the state; created on first save."""
-        new = insert_ignore(self.session, DialogueState.__table__,
+    def save(self, identity_id: int, state: dict[str, Any], exists: bool | None = None) -> None:
+        """Write the state; created on first save (`exists`: what `load` found in this transaction,
+        which saves trying an INSERT that would be ignored)."""
+        new = False if exists else insert_ignore(self.session, DialogueState.__table__,
                             {"identity_id": identity_id, "state": state, "version": 1, "updated_at": utcnow()},
                             ["identity_id"])
         if not new:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from storage.models import Identity, Invite, InviteAttempt, Person, RoleGrant, Unit, utcnow
 from storage.repositories.base import Repository, insert_ignore
@@ -22,7 +23,12 @@ class PeopleRepository(Repository):
 
     def lock_identity(self, identity_id: int) -> Identity:
         """The identity, row-locked until commit: one message per person at a time, whatever the worker."""
-        found = self.session.scalar(select(Identity).where(Identity.id == identity_id).with_for_update())
+        if self.session.get_bind().dialect.name == "sqlite":
+            # FOR UPDATE means nothing to SQLite: the unit of work already holds the write lock (BEGIN
+            # IMMEDIATE), so the identity loaded in this transaction is current; no second query.
+            found = self.session.get(Identity, identity_id)
+        else:
+            found = self.session.scalar(select(Identity).where(Identity.id == identity_id).with_for_update())
         assert found is not None
         return found
 
@@ -67,7 +73,7 @@ class PeopleRepository(Repository):
         """The person's active role grants, with their units."""
         return self.session.scalars(
             select(RoleGrant).where(RoleGrant.person_id == person_id, RoleGrant.revoked_at.is_(None))
-            .order_by(RoleGrant.id)
+            .options(joinedload(RoleGrant.unit)).order_by(RoleGrant.id)  # units in the same query, not one each
         ).all()
 
     def holders(self, unit_ids: Iterable[int], role: str) -> Sequence[RoleGrant]:

@@ -55,12 +55,15 @@ class SubmissionRepository(Repository):
         rows = self.session.scalars(select(Answer).where(Answer.submission_id == submission_id))
         return {a.question_key: a for a in rows}
 
+    def answer(self, submission_id: int, key: str) -> Answer | None:
+        """The current answer to one question (one row, where `answers` reads the whole submission)."""
+        return self.session.scalar(
+            select(Answer).where(Answer.submission_id == submission_id, Answer.question_key == key))
+
     def change(self, submission: Submission, key: str, change: AnswerChange, person_id: int | None,
                channel: str | None) -> Answer:
         """Apply one change to an answer and keep it as a new revision."""
-        answer = self.session.scalar(
-            select(Answer).where(Answer.submission_id == submission.id, Answer.question_key == key)
-        )
+        answer = self.answer(submission.id, key)
         if answer is None:
             answer = Answer(submission_id=submission.id, question_key=key, revision=0, skipped=False,
                             provisional=False)

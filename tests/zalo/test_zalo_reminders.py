@@ -51,10 +51,15 @@ async def test_inside_the_window_an_oa_message_outside_it_zns(catalog_sqlite_url
             assert zns["template_data"] == {"ten": "Anh/Chị", "don_vi": "Báo Quảng Trị",
                                             "bieu_mau": "Chuyển đổi số báo chí", "ky": "2026", "han": "25/11/2026"}
             assert user.count == before + 1, "no OA message outside the window"
-    with app.uow() as uow:
-        statuses = [r.status for r in uow.session.scalars(select(ReminderLog).order_by(ReminderLog.id))]
-    assert statuses[-1] == "sent"
+            # the ZNS reaches the fake before delivery records it as sent: wait for the record
+            await asyncio.to_thread(lambda: _wait(lambda: _statuses(app)[-1] != "pending"))
+    assert _statuses(app)[-1] == "sent"
     app.close()
+
+
+def _statuses(app) -> list[str]:  # noqa: ANN001
+    with app.uow() as uow:
+        return [r.status for r in uow.session.scalars(select(ReminderLog).order_by(ReminderLog.id))]
 
 
 async def test_outside_the_window_without_zns_it_is_recorded_and_shown_to_analysts(catalog_sqlite_url: str) -> None:

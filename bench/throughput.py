@@ -1,0 +1,104 @@
+"""Throughput: messages per second one process sustains through the engine and storage
+(`DialogueService.handle`, the entry every channel uses), every message committed in its own
+transaction with its inbox row, dialogue state, answer and revision, and its reply in the outbox.
+
+Reference in the same run: raw `sqlite3` inserting one row and committing, on a table in the same
+database file with the same settings (WAL, synchronous=NORMAL): the ceiling of one-commit-per-message.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+
+from bench.common import line, median, note, pg_url
+from bench.world import database, focal_persons, make
+from conversations.messages import ButtonIn, Inbound, Sender, TextIn
+
+PERSONS = 50
+MESSAGES = 1_000
+RUNS = 3
+THREADS = (1, 4)
+
+
+def event(step: int) -> TextIn | ButtonIn:
+    """The reply benchmark's five-step cycle through Form 1 (answer, skip, answer, back, back)."""
+    k, phase = divmod(step, 5)
+    k %= 5
+    return [TextIn(f"{60 + k}%/{40 - k}%"), ButtonIn("skip:ct1"), TextIn(f"{120 + k}.500/150.000"),
+            ButtonIn("back:ct2"), ButtonIn("back:ct2")][phase]
+
+
+def run(service, uids: list[int], steps: dict[int, int], messages: int, threads: int, tag: str) -> float:  # noqa: ANN001
+    """Messages per second handling `messages` messages over the persons with `threads` threads."""
+    groups = [uids[i::threads] for i in range(threads)]
+    per_thread = messages // threads
+
+    def work(group: list[int], t: int) -> None:
+        for i in range(per_thread):
+            uid = group[i % len(group)]
+            sender = Sender("telegram", str(uid), str(uid), "Đầu mối", "private")
+            queued = service.handle(Inbound(sender, event(steps[uid]), f"{tag}-{t}-{i}"))
+            assert queued, "every message gets its reply"
+            steps[uid] += 1
+
+    workers = [threading.Thread(target=work, args=(g, t)) for t, g in enumerate(groups)]
+    t0 = time.perf_counter()
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    return per_thread * threads / (time.perf_counter() - t0)
+
+
+def ours(url: str) -> dict[int, list[float]]:
+    app = make(url)
+    uids = focal_persons(app, PERSONS, channel="bench")
+    service = app.dialogue_service()
+    steps = dict.fromkeys(uids, 0)
+    run(service, uids, steps, 200, 1, "warm")
+    out = {t: [run(service, uids, steps, MESSAGES, t, f"r{t}-{r}") for r in range(RUNS)] for t in THREADS}
+    app.close()
+    return out
+
+
+def raw_sqlite(url: str, rows: int = MESSAGES) -> list[float]:
+    """Single-row INSERT + COMMIT per row with sqlite3, on the same file and settings."""
+    conn = sqlite3.connect(url[len("sqlite:///"):], isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("CREATE TABLE IF NOT EXISTS bench_raw (id INTEGER PRIMARY KEY, chat TEXT, body TEXT, at REAL)")
+    rates = []
+    for _ in range(RUNS):
+        t0 = time.perf_counter()
+        for i in range(rows):
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("INSERT INTO bench_raw (chat, body, at) VALUES (?, ?, ?)", (str(i % 50), "62%/38%", time.time()))
+            conn.execute("COMMIT")
+        rates.append(rows / (time.perf_counter() - t0))
+    conn.close()
+    return rates
+
+
+def main() -> None:
+    note(f"throughput: DialogueService.handle, {PERSONS} persons, the five-step Form 1 cycle (2 of 5 messages "
+         f"store a typed value, all 5 commit their own transaction), {MESSAGES} messages per run, median of {RUNS}")
+    with database("sqlite") as url:
+        r = ours(url)
+        ref = raw_sqlite(url)
+    for t in THREADS:
+        rate = median(r[t])
+        line(f"throughput.sqlite.threads{t}", rate, "messages/s", "≥ 1,500/s" if t == 1 else None,
+             rate >= 1500 if t == 1 else None)
+    line("throughput.sqlite.raw_insert_commit", median(ref), "rows/s")
+    line("throughput.sqlite.ratio_to_raw_sqlite", median(r[1]) / median(ref), "x")
+    if pg_url():
+        with database("postgresql") as url:
+            r = ours(url)
+        for t in THREADS:
+            line(f"throughput.postgresql.threads{t}", median(r[t]), "messages/s")
+
+
+if __name__ == "__main__":
+    main()
