@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -122,10 +123,8 @@ class Delivery:
             if sent:
                 continue
             self.wake.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), poll_seconds)
-            except TimeoutError:
-                pass
 
     async def _attempt(self, row_id: int, channel: str, chat_id: str, reply: Reply, attempts: int,
                        meta: Mapping[str, Any] | None = None) -> bool:

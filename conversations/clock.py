@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
 
 @dataclass(frozen=True)
 class Clock:
@@ -29,7 +31,7 @@ class Clock:
 class FrozenClock(Clock):
     """A clock stopped at a given instant (CLOCK_NOW: trainers' demos and reproducible tests)."""
 
-    def __init__(self, at: datetime, tz: ZoneInfo = ZoneInfo("Asia/Ho_Chi_Minh")) -> None:
+    def __init__(self, at: datetime, tz: ZoneInfo = VIETNAM) -> None:
         super().__init__(tz)
         object.__setattr__(self, "at", at.astimezone(UTC))
 

@@ -57,6 +57,4 @@ def _args_fit(name: str, args: str) -> bool:
         return bool(re.fullmatch(r"\d{1,2}( \S+)?", args))
     if name in ("nop", "xem", "tonghop", "thieu"):
         return bool(re.fullmatch(r"[A-Za-z]*\s*\d{4}(-[QqHhMm]\d{1,2})?( \w+)?", args))
-    if name in ("start", "lang"):
-        return True
-    return False
+    return name in ("start", "lang")

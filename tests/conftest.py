@@ -68,3 +68,26 @@ def pg_url(pg_schema: PgSchema) -> str:
 def db_url(request: pytest.FixtureRequest) -> str:
     """A fresh, migrated database on each backend in turn."""
     return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The controlling process names a file for the figures every worker measures (see helpers/figures)."""
+    from tests.helpers.figures import ENV
+
+    if not hasattr(config, "workerinput"):
+        path = Path(config.rootpath) / ".pytest_cache" / "figures.txt"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text("", encoding="utf-8")
+        os.environ[ENV] = str(path)
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:  # noqa: ANN001
+    """Print the figures measured in this run, whichever worker measured them."""
+    from tests.helpers.figures import ENV
+
+    path = os.environ.get(ENV)
+    lines = Path(path).read_text(encoding="utf-8").splitlines() if path and Path(path).exists() else []
+    if lines:
+        terminalreporter.section("figures")
+        for line in lines:
+            terminalreporter.write_line(line)

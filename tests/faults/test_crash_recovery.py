@@ -19,6 +19,7 @@ from storage.models import Answer, AnswerRevision, Submission
 from tests.fakes import FakeBotApi
 from tests.faults.botprocess import BotProcess
 from tests.helpers.app import invite, make_app
+from tests.helpers.figures import figure
 
 pytestmark = pytest.mark.faults
 TARGET_KILLS = 51  # three whole submissions with a kill at every step
@@ -114,7 +115,7 @@ def test_sigkill_mid_dialogue_loses_nothing(backend: str, request: pytest.Fixtur
         revisions = uow.session.scalar(select(func.count()).select_from(AnswerRevision))
         stored = uow.session.scalar(select(func.count()).select_from(Answer))
     app.close()
-    print(f"\n[crash {backend}] seed={seed} kills={kills[0]} rounds={rounds} answers_lost={lost} "
+    figure(f"[crash {backend}] seed={seed} kills={kills[0]} rounds={rounds} answers_lost={lost} "
           f"duplicate_replies={extra} revisions={revisions} answers={stored}")
     assert kills[0] >= 50
     assert lost == 0

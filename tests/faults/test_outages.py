@@ -14,6 +14,7 @@ from tests.fakes import FakeBotApi
 from tests.fakes.zalo_api import FakeZaloApi
 from tests.faults.proxy import CuttableProxy
 from tests.helpers.app import invite
+from tests.helpers.figures import figure
 from tests.helpers.telegram import TelegramUser, running_bot, telegram_app
 from tests.helpers.zalo import OA_SECRET, ZaloUser, running_zalo_bot, zalo_app
 
@@ -50,7 +51,7 @@ async def test_telegram_update_redelivered_1000_times_applies_once(fake_telegram
         assert "2026-Q4" in last.text
         assert user.count == before + 2
     assert revisions(app) == 1
-    print("\n[redelivery telegram] deliveries=1001 applied=1")
+    figure("[redelivery telegram] deliveries=1001 applied=1")
     app.close()
 
 
@@ -76,7 +77,7 @@ async def test_zalo_event_retried_1000_times_applies_once(catalog_sqlite_url: st
             texts = [m.get("text", "") for m in fake.sent_to("84900000001")[before:]]
             assert sum("Đã lưu: Có" in t for t in texts) == 1
     assert revisions(app) == 1
-    print("\n[redelivery zalo] deliveries=1000 applied=1")
+    figure("[redelivery zalo] deliveries=1000 applied=1")
     app.close()
 
 
@@ -107,7 +108,7 @@ async def test_bot_api_outage_then_everything_delivered_once_in_order(fake_teleg
     with app.uow() as uow:
         statuses = {r.status for r in uow.session.scalars(select(OutboxMessage))}
     assert statuses == {"sent"}
-    print(f"\n[bot api outage] outage={outage:.0f}s replies=3 delivered_after={waited:.0f}s duplicates=0")
+    figure(f"[bot api outage] outage={outage:.0f}s replies=3 delivered_after={waited:.0f}s duplicates=0")
     app.close()
 
 
@@ -140,5 +141,5 @@ async def test_database_unavailable_the_person_is_told_and_nothing_is_lost(fake_
         reply = (await fake_telegram.wait_for_messages_async(8301, before + 2, timeout=60))[-1]
         assert "Đã lưu: 62%/38%" in reply.text
     assert revisions(app) == 1
-    print("\n[database outage] busy_notice=1 answers_lost=0 applied=1")
+    figure("[database outage] busy_notice=1 answers_lost=0 applied=1")
     app.close()

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from storage.models import AnswerRevision, InboxEvent
 from tests.fakes import FakeBotApi
 from tests.helpers.app import invite, make_app
+from tests.helpers.figures import figure
 from tests.helpers.zalo import free_port
 
 pytestmark = pytest.mark.faults
@@ -118,7 +119,7 @@ def test_two_workers_apply_every_update_once_without_interleaving(fake_telegram:
     by_key = {}
     for r in revisions:
         by_key.setdefault((r.submission_id, r.question_key), []).append(r.revision)
-    print(f"\n[two workers] updates={sent} posted_twice={duplicated} applied={applied} revisions={len(revisions)}")
+    figure(f"[two workers] updates={sent} posted_twice={duplicated} applied={applied} revisions={len(revisions)}")
     assert applied == sent, "every update applied exactly once"
     # Quảng Trị: ct1, comparison and ct2 from each of the two people (6); Hà Nội: the same three, then
     # "Thái Lan 50%" three times answers whatever is open in turn: ct2's comparison, III, IV (6)

@@ -18,6 +18,7 @@ import openpyxl
 from bot.app import App
 from conversations.messages import ButtonIn, DocumentOut, ImageOut, Reply, TextOut
 from tests.helpers.chat import Chat
+from tests.helpers.figures import figure
 from tests.reports.factories import filled
 
 
@@ -140,7 +141,7 @@ def test_every_command_for_every_role_shows_only_what_the_role_may_see(
                 assert [type(r) for r in replies] == [TextOut], (action, replies)
                 assert "chưa được đăng ký" in role.chat.text or "mã mời" in role.chat.text, (action, role.chat.text)
                 assert role.chat.labels == []
-    print(f"\n[access] roles={len(roles)} actions={cells // len(roles)} cells={cells} leaks={len(leaks)}")
+    figure(f"[access] roles={len(roles)} actions={cells // len(roles)} cells={cells} leaks={len(leaks)}")
     assert not leaks, "\n".join(leaks)
 
     # …and each role does see its own data: the matrix is not empty by accident.

@@ -30,6 +30,7 @@ from storage.models import AnswerRevision
 from storage.values import Shape, Value, format_value
 from tests.helpers.app import invite, make_app
 from tests.helpers.chat import Chat
+from tests.helpers.figures import figure
 from tests.parsing.strategies import VALUES, typed_text
 
 TODAY = date(2026, 11, 21)
@@ -207,7 +208,7 @@ def run(harness: Harness, examples: int) -> None:
     harness.first_revisions, harness.stored = harness.revisions(), 0  # other harnesses share some submissions
     fuzz()
     harness.audit()
-    print(f"\n[fuzz] shape={harness.place.shape} inputs={harness.inputs} stored={harness.stored} "
+    figure(f"[fuzz] shape={harness.place.shape} inputs={harness.inputs} stored={harness.stored} "
           f"refused={harness.refused} crashes=0")
 
 

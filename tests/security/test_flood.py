@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from storage.models import Answer, AnswerRevision, InboxEvent, OutboxMessage
 from tests.fakes import FakeBotApi
 from tests.helpers.app import invite
+from tests.helpers.figures import figure
 from tests.helpers.telegram import TelegramUser, running_bot, telegram_app
 
 pytestmark = pytest.mark.faults
@@ -57,7 +58,7 @@ async def test_a_flood_from_one_person_neither_stalls_another_nor_corrupts_state
         assert "Hà Nội" in (reply.text or "") and "Quảng Trị" not in (reply.text or "")
         flood_replies = flooder.count - start
     [when] = flooder_replies_when_other_answered
-    print(f"\n[flood] messages={len(FLOOD)} at {RATE}/s applied={applied(app) - 2} replies={flood_replies} "
+    figure(f"[flood] messages={len(FLOOD)} at {RATE}/s applied={applied(app) - 2} replies={flood_replies} "
           f"other person answered after {when} of them")
     assert when < len(FLOOD), "the other person waited for the whole flood to be answered"
 

@@ -20,6 +20,7 @@ from bot.app import App
 from bot.cli.base import cli
 from conversations.messages import DocumentOut
 from tests.helpers.chat import Chat
+from tests.helpers.figures import figure
 from tests.reports.factories import filled
 
 RISKY = ("=", "+", "-", "@", "\t", "\r")
@@ -103,6 +104,6 @@ def test_every_workbook_and_csv_writes_risky_text_as_text(app: App, registered: 
     for name, data in outputs.items():
         seen.update(check_workbook(name, data) if data.startswith(b"PK") else check_csv(name, data))
     workbooks = sum(d.startswith(b"PK") for d in outputs.values())
-    print(f"\n[formula] workbooks={workbooks} csv={len(outputs) - workbooks} risky texts written safely={len(seen)}")
+    figure(f"[formula] workbooks={workbooks} csv={len(outputs) - workbooks} risky texts written safely={len(seen)}")
     for text in (*TEXTS.values(), EVIL_UNIT, EVIL_PERSON, '=HYPERLINK("http://x")', "+Thái Lan 55%", "@evil"):
         assert any(text in s for s in seen), f"{text!r} never reached a workbook or CSV: the check proved nothing"

@@ -18,6 +18,7 @@ from storage.models import OutboxMessage
 from tests.helpers.app import invite
 from tests.helpers.chat import Chat
 from tests.helpers.clock import vn
+from tests.helpers.figures import figure
 from tests.reports.factories import filled
 
 INVITES = 300
@@ -34,7 +35,7 @@ def test_codes_are_random_enough_and_never_repeat(app: App) -> None:
     bits = length.pop() * math.log2(len(alphabet))
     assert len(alphabet) >= 32 and bits >= 40, f"{bits:.0f} bits"
     assert not alphabet & set("IO01"), "no look-alike symbols"
-    print(f"\n[invites] codes={INVITES} distinct={len(set(symbols))} alphabet={len(alphabet)} bits={bits:.0f}")
+    figure(f"[invites] codes={INVITES} distinct={len(set(symbols))} alphabet={len(alphabet)} bits={bits:.0f}")
 
 
 def test_a_code_works_once_even_for_the_person_who_used_it(app: App) -> None:
@@ -126,7 +127,7 @@ def test_every_command_in_a_group_gets_only_the_pointer_to_the_private_chat(
         for text in ("62/38", "tong hop 2025-Q3", "xem"):
             assert all("131.313" not in getattr(r, "text", "") for r in group.send(text))
             cells += 1
-    print(f"\n[groups] cells={cells} data shown=0")
+    figure(f"[groups] cells={cells} data shown=0")
 
 
 def test_reminders_go_to_the_private_chat_even_if_the_person_first_wrote_in_a_group(app: App) -> None:
