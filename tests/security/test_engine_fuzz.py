@@ -83,7 +83,7 @@ class Harness:
             self.spec = self.chat.service.forms.get(uow, uow.submissions.get(unit.id, period.id).form_id)
         self.question = self.spec.question(place.key)
         self.title = next(r.title for r in self.chat.replies if isinstance(r, TextOut) and r.title)
-        self.inputs = self.stored = self.refused = 0
+        self.inputs = self.stored = self.refused = self.commands = 0
         self.dirty, self.history = False, deque(maxlen=6)
         self.first_revisions = self.revisions()
 
@@ -119,6 +119,7 @@ class Harness:
         replies = [r for r in self.chat.replies if isinstance(r, TextOut)]
         assert replies, f"no reply to {text!r}"
         if _is_command(clean):
+            self.commands += 1
             self.restore()
             self.dirty = False
             return
@@ -209,7 +210,7 @@ def run(harness: Harness, examples: int) -> None:
     fuzz()
     harness.audit()
     figure(f"[fuzz] shape={harness.place.shape} inputs={harness.inputs} stored={harness.stored} "
-          f"refused={harness.refused} crashes=0")
+          f"refused={harness.refused} commands={harness.commands} crashes=0")
 
 
 @pytest.mark.parametrize("shape", list(PLACES))
