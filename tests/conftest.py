@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from bot.app import App
 from tests.fakes import fake_telegram  # noqa: F401  (fixture: a running fake Bot API)
+from tests.helpers.app import invite, make_app
+from tests.helpers.chat import Chat
 from tests.helpers.databases import PgSchema, SqliteTemplate, pg_reachable
 
 # PTB 22: RetryAfter.retry_after as a timedelta (the future default) instead of a deprecation warning.
@@ -62,6 +65,28 @@ def pg_url(pg_schema: PgSchema) -> str:
     """The session's PostgreSQL schema, emptied."""
     pg_schema.reset()
     return pg_schema.url
+
+
+@pytest.fixture
+def app(catalog_sqlite_url: str) -> Iterator[App]:
+    """The application on a fresh SQLite database with the catalog, clock at 21/11/2026 09:00 Hanoi."""
+    application = make_app(catalog_sqlite_url, load=False)
+    yield application
+    application.close()
+
+
+@pytest.fixture
+def registered(app: App) -> Callable[..., Chat]:
+    """A factory: a chat registered with a role on a unit (through `/start CODE`, as a person does)."""
+    counter = iter(range(1, 1000))
+
+    def make(unit: str = "QUANGTRI", role: str = "focal", user_id: str | None = None, name: str | None = None) -> Chat:
+        chat = Chat(app.dialogue_service(), user_id or f"user{next(counter)}")
+        chat.send(f"/start {invite(app, unit, role, name=name)}")
+        assert "đã được đăng ký" in chat.text, chat.text
+        return chat
+
+    return make
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
