@@ -173,7 +173,7 @@ class ZaloBotClient:
         try:
             return _webhook(await self.call("getWebhookInfo"))
         except ZaloBotError as exc:
-            if exc.code == 404:
+            if exc.code == 404 and not exc.retryable:  # not a proxy's 404 page for a wrong base URL
                 return None
             raise
 
