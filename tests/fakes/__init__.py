@@ -1,4 +1,5 @@
-"""Local fakes of outside services served over real HTTP: the Telegram Bot API and the Zalo OA API."""
+"""Local fakes of outside services served over real HTTP: the Telegram Bot API, the Zalo OA API and the
+Zalo Bot Platform (`zalo_bot_api`)."""
 
 from tests.fakes.telegram_api import FakeBotApi, fake_telegram
 from tests.fakes.telegram_observe import InlineButton, SentMessage, Stats
