@@ -18,7 +18,7 @@ from conversations.parsing.problems import catalog
 from storage.values import fmt_number
 
 MAX_BYTES = 5 * 1024 * 1024  # the unit's workbook is ~20 KB; Phụ lục I with every unit's answers ~2 MB
-MAX_UNPACKED = 40 * 1024 * 1024
+MAX_UNPACKED = 25 * 1024 * 1024  # openpyxl parses a sheet that does not declare its size: a few seconds at most
 MAX_MEMBERS = 500
 CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")  # OLE compound file: .xls, or an encrypted .xlsx
 ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")

@@ -90,16 +90,52 @@ def cfb_container(streams: tuple[str, ...] = ("EncryptionInfo", "EncryptedPackag
     return header + fat_sector + directory
 
 
-def plain_workbook(rows: int = 3, title: str = "Bảng tự làm") -> bytes:
-    """Some other workbook, not made by the bot."""
-    import xlsxwriter
+def many_rows(first: int, count: int, text: str = "150.000/120.500", column: str = "C") -> str:
+    """Sheet XML rows `first`..`first+count-1`, one inline string cell each (fast to build, unlike a writer)."""
+    return "".join(f'<row r="{r}"><c r="{column}{r}" t="inlineStr"><is><t>{text}</t></is></c></row>'
+                   for r in range(first, first + count))
 
+
+def with_rows_below(data: bytes, first: int, count: int) -> bytes:
+    """The workbook with `count` more rows at the end of its first sheet."""
+    def change(name: str, content: bytes) -> bytes:
+        if name != "xl/worksheets/sheet1.xml":
+            return content
+        return content.replace(b"</sheetData>", many_rows(first, count).encode() + b"</sheetData>")
+    return rezip(data, change)
+
+
+PLAIN = {
+    "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+    'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+    'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.'
+    'xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override '
+    'PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+    'worksheet+xml"/></Types>',
+    "_rels/.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+    'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+    'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+    "xl/workbook.xml": '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/'
+    'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+    '<sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>',
+    "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.'
+    'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+    'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+}
+
+
+def plain_workbook(rows: int = 3, title: str = "Bảng tự làm") -> bytes:
+    """Some other workbook, not made by the bot: a title and `rows` rows (written as XML, so 100,000 are quick).
+
+    It declares its size (`<dimension>`) as Excel, LibreOffice and XlsxWriter do; without it openpyxl parses a
+    whole sheet when opening it, which the unpacked-size limit bounds.
+    """
+    sheet = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+             f'spreadsheetml/2006/main"><dimension ref="A1:A{rows}"/><sheetData>'
+             f'<row r="1"><c r="A1" t="inlineStr"><is><t>{title}</t></is></c></row>'
+             f"{many_rows(2, rows - 1, column='A')}</sheetData></worksheet>")
     out = io.BytesIO()
-    wb = xlsxwriter.Workbook(out, {"in_memory": True, "constant_memory": True})
-    ws = wb.add_worksheet()
-    ws.write_string(0, 0, title)
-    for r in range(1, rows):
-        ws.write_number(r, 0, r)
-        ws.write_string(r, 1, "65/35")
-    wb.close()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, content in {**PLAIN, "xl/worksheets/sheet1.xml": sheet}.items():
+            z.writestr(name, content)
     return out.getvalue()
