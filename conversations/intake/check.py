@@ -37,10 +37,13 @@ def change_of(draft: Draft, a: Accepted) -> Change | None:
         fields.append("comparison")
     if not fields:
         return None
+    if "value" not in fields and "provisional" not in fields:  # only a note or a comparison
+        lines = [catalog().text("dialogue.note_line", draft.lang, note=a.note)] if "note" in fields else []
+        if "comparison" in fields:
+            lines.append(catalog().text("dialogue.comparison_line", draft.lang, text=a.comparison))
+        return Change(a.key, None, "; ".join(lines), tuple(fields))
     before = _shown(now, draft.lang) if now.value is not None else None
-    after = _shown(Current(a.value or now.value, provisional=bool(a.provisional if a.value else now.provisional)),
-                   draft.lang)
-    return Change(a.key, before, after, tuple(fields))
+    return Change(a.key, before, _shown(Current(a.value, provisional=bool(a.provisional)), draft.lang), tuple(fields))
 
 
 def _shown(c: Current, lang: str) -> str:
