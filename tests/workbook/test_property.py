@@ -27,7 +27,7 @@ from tests.parsing.strategies import VALUES
 from tests.workbook.books import own_workbook
 
 FAST = settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))  # ~0.4 s each
-SLOW = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+SLOW = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 UNITS = [("QUANGTRI", "CL", "2026-Q4"), ("QT-BAO", "CDS", "2026")]
 
 
