@@ -65,7 +65,7 @@ class Answer(Base):
 
 
 class AnswerRevision(Base):
-    """One change to an answer, kept forever: what was typed, by whom, when and through what."""
+    """One change to an answer, kept forever: what was typed, by whom, when, through what, from which file."""
 
     __tablename__ = "answer_revisions"
     __table_args__ = (Index(None, "submission_id", "question_key"),)
@@ -83,6 +83,9 @@ class AnswerRevision(Base):
     comparison: Mapped[str | None] = mapped_column(Text)
     changed_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     channel: Mapped[str | None] = mapped_column(String(16))
+    # The file the change came from (a returned workbook): its name as sent and its SHA-256; NULL when typed.
+    source_name: Mapped[str | None] = mapped_column(String(255))
+    source_sha256: Mapped[str | None] = mapped_column(String(64))
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -3,10 +3,10 @@
 from storage.repositories.forms import FormRepository, PeriodRepository
 from storage.repositories.ops import DialogueRepository, InboxRepository, OutboxRepository, ReminderRepository
 from storage.repositories.people import InviteRepository, PeopleRepository
-from storage.repositories.submissions import AnswerChange, SubmissionRepository
+from storage.repositories.submissions import AnswerChange, AnswerSource, SubmissionRepository
 from storage.repositories.units import UnitRepository
 
 __all__ = [
-    "AnswerChange", "DialogueRepository", "FormRepository", "InboxRepository", "InviteRepository", "OutboxRepository",
+    "AnswerChange", "AnswerSource", "DialogueRepository", "FormRepository", "InboxRepository", "InviteRepository", "OutboxRepository",
     "PeopleRepository", "PeriodRepository", "ReminderRepository", "SubmissionRepository", "UnitRepository",
 ]

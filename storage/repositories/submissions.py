@@ -13,6 +13,14 @@ from storage.values import Value
 
 
 @dataclass(frozen=True)
+class AnswerSource:
+    """The file a change came from: its name as sent and the SHA-256 of its bytes (the bytes are not kept)."""
+
+    name: str
+    sha256: str
+
+
+@dataclass(frozen=True)
 class AnswerChange:
     """Everything one change to an answer carries; `None` fields keep the current content."""
 
@@ -23,6 +31,7 @@ class AnswerChange:
     provisional: bool | None = None
     note: str | None = None
     comparison: str | None = None
+    source: AnswerSource | None = None  # a returned workbook; None when typed in the chat
 
 
 class SubmissionRepository(Repository):
@@ -76,7 +85,8 @@ class SubmissionRepository(Repository):
             submission_id=submission.id, question_key=key, revision=answer.revision, action=change.action,
             raw_text=answer.raw_text, value=answer.value, skipped=answer.skipped, provisional=answer.provisional,
             note=answer.note, comparison=answer.comparison, changed_by=person_id, channel=channel,
-            changed_at=answer.updated_at,
+            source_name=change.source.name[:255] if change.source else None,
+            source_sha256=change.source.sha256 if change.source else None, changed_at=answer.updated_at,
         ))
         return answer
 
