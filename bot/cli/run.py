@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import socket
 from pathlib import Path
 
 import typer
+import uvicorn
 
 from bot.cli.base import app_from_env, cli, one_line_errors
 from bot.console import ConsoleChannel, chat, console_user, enrol
@@ -27,15 +30,45 @@ def chat_command(
 
 
 def run_console(app, user_id: str) -> None:  # noqa: ANN001 - App
-    """Run the console chat until end of input."""
+    """Run the console chat until end of input, with the web view on 127.0.0.1 (where `/web` links point)."""
     console = ConsoleChannel(typer.get_text_stream("stdout"), Path("data") / "files")
     delivery = Delivery(app.uow, {"console": console}, app.settings.outbox_claim_timeout_seconds)
     try:
-        asyncio.run(chat(app.dialogue_service(), delivery, console, user_id))
+        asyncio.run(_chat_and_web(app, delivery, console, user_id))
     except KeyboardInterrupt:
         pass
     finally:
         app.close()
+
+
+class _LocalServer(uvicorn.Server):
+    """The web server beside the console chat: Ctrl-C stays the chat's (no signal handlers of its own)."""
+
+    def capture_signals(self):  # noqa: ANN201 - a context manager
+        return contextlib.nullcontext()
+
+
+async def _chat_and_web(app, delivery: Delivery, console: ConsoleChannel, user_id: str) -> None:  # noqa: ANN001
+    """The console chat; beside it the bot's web server on 127.0.0.1:LISTEN_PORT unless the port is taken."""
+    from bot.server import web_app
+
+    port = app.settings.listen_port
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.bind(("127.0.0.1", port))
+    except OSError as exc:
+        sock.close()
+        typer.echo(f"note: the web view is not started, 127.0.0.1:{port} is in use ({exc.strerror}); "
+                   "set LISTEN_PORT to a free port for /web links", err=True)
+        await chat(app.dialogue_service(), delivery, console, user_id)
+        return
+    server = _LocalServer(uvicorn.Config(web_app(app, None, None), log_level="warning", lifespan="off"))
+    serving = asyncio.create_task(server.serve(sockets=[sock]), name="web")
+    try:
+        await chat(app.dialogue_service(), delivery, console, user_id)
+    finally:
+        server.should_exit = True
+        await serving
 
 
 @cli.command("run")
@@ -47,7 +80,8 @@ def run_command() -> None:
         typer.echo("Neither TELEGRAM_BOT_TOKEN nor the ZALO_* settings are set: starting the local console chat "
                    "(type /huongdan for help, Ctrl-D to quit).\n"
                    "No invite yet? In another terminal: .venv/bin/chitieu invite --unit QUANGTRI, then type "
-                   "/start CODE here; or chat as a unit directly: .venv/bin/chitieu chat --as QUANGTRI")
+                   "/start CODE here; or chat as a unit directly: .venv/bin/chitieu chat --as QUANGTRI\n"
+                   f"The web view runs at http://127.0.0.1:{app.settings.listen_port}/w/ : type /web for a sign-in link.")
         run_console(app, console_user(None))
         return
     from bot.server import serve
