@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import socket
 from pathlib import Path
 
 import typer
-import uvicorn
 
 from bot.cli.base import app_from_env, cli, one_line_errors
 from bot.console import ConsoleChannel, chat, console_user, enrol
 from bot.delivery import Delivery
+from bot.web.local import beside
 
 
 @cli.command("chat")
@@ -34,41 +32,11 @@ def run_console(app, user_id: str) -> None:  # noqa: ANN001 - App
     console = ConsoleChannel(typer.get_text_stream("stdout"), Path("data") / "files")
     delivery = Delivery(app.uow, {"console": console}, app.settings.outbox_claim_timeout_seconds)
     try:
-        asyncio.run(_chat_and_web(app, delivery, console, user_id))
+        asyncio.run(beside(app, chat(app.dialogue_service(), delivery, console, user_id)))
     except KeyboardInterrupt:
         pass
     finally:
         app.close()
-
-
-class _LocalServer(uvicorn.Server):
-    """The web server beside the console chat: Ctrl-C stays the chat's (no signal handlers of its own)."""
-
-    def capture_signals(self):  # noqa: ANN201 - a context manager
-        return contextlib.nullcontext()
-
-
-async def _chat_and_web(app, delivery: Delivery, console: ConsoleChannel, user_id: str) -> None:  # noqa: ANN001
-    """The console chat; beside it the bot's web server on 127.0.0.1:LISTEN_PORT unless the port is taken."""
-    from bot.server import web_app
-
-    port = app.settings.listen_port
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        sock.bind(("127.0.0.1", port))
-    except OSError as exc:
-        sock.close()
-        typer.echo(f"note: the web view is not started, 127.0.0.1:{port} is in use ({exc.strerror}); "
-                   "set LISTEN_PORT to a free port for /web links", err=True)
-        await chat(app.dialogue_service(), delivery, console, user_id)
-        return
-    server = _LocalServer(uvicorn.Config(web_app(app, None, None), log_level="warning", lifespan="off"))
-    serving = asyncio.create_task(server.serve(sockets=[sock]), name="web")
-    try:
-        await chat(app.dialogue_service(), delivery, console, user_id)
-    finally:
-        server.should_exit = True
-        await serving
 
 
 @cli.command("run")
