@@ -71,7 +71,7 @@ def _chart(site: Site, uow: UnitOfWork, scope: Scope, form: FormInfo, period: Pe
         assert result.image is not None
         return result.image_name, result.image
 
-    name, data = site.charts.chart(uow, scope, form, period, lang, at.date(), draw)
+    name, data = site.kept.get("chart", uow, scope, form, period, lang, at.date(), draw)
     return name, data, "image/png"
 
 

@@ -8,7 +8,8 @@ indicator figures are on the chart and on the indicator page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from reports.completeness import Completeness, Counts, UnitRow, display_name, due_of, tally
@@ -88,30 +89,67 @@ def status_of(state: SubmissionState | None, provisional: bool) -> str:
     return "on_time" if state.on_time else "late"
 
 
-def overview(uow: UnitOfWork, scope: Scope, form: FormInfo, period: Period, at: datetime, lang: str) -> Overview:
-    """The overview of `form`'s `period` in `scope`, as of `at` (local time)."""
+@dataclass(frozen=True)
+class Tallied:
+    """The costly part of an overview (kept between clicks while the data is unchanged)."""
+
+    summary: Summary
+    provisional_values: int
+    lines: list[UnitLine]
+    collectors: list[Collector]
+
+
+Keep = Callable[[Callable[[], Tallied]], Tallied]
+
+
+def overview(uow: UnitOfWork, scope: Scope, form: FormInfo, period: Period, at: datetime, lang: str,
+             keep: Keep | None = None) -> Overview:
+    """The overview of `form`'s `period` in `scope`, as of `at` (local time); `keep` may reuse a tally."""
+    def make() -> Tallied:
+        return tallied(uow, scope, form, period, at, lang)
+
+    kept = keep(make) if keep else make()
+    summary = replace(kept.summary, at=at)
+    extra = [t("summary.provisional", lang, count=kept.provisional_values)] if kept.provisional_values else []
+    return Overview(form, period, scope, at, summary, head_lines(summary, lang) + extra, kept.provisional_values,
+                    kept.lines, kept.collectors)
+
+
+def tallied(uow: UnitOfWork, scope: Scope, form: FormInfo, period: Period, at: datetime, lang: str) -> Tallied:
+    """Expected units, their submissions and the counts (`tally`, as the summary has them), one line each."""
     today = at.date()
     units, expected, states, counts = tally(uow, scope, form, period, today)
     summary = Summary(form, period, scope, at, today, units, expected, states, counts, None, [])
     provisional = provisional_keys(uow, scope, period.id)
     counted = {q.key for q in form.indicators if q.aggregation != "none"}  # what the summary's figures count
     values = sum(1 for keys in provisional.values() for key in keys if key in counted)
-    head = head_lines(summary, lang) + ([t("summary.provisional", lang, count=values)] if values else [])
     numbers = {q.key: q.number for q in form.indicators}
+    due = _dues(period)
     lines = []
     for u in expected:
         state = states.get(u.id)
         keys = tuple(numbers.get(k, k) for k in provisional.get(u.id, ()))
         status = status_of(state, bool(keys))
-        late = max(0, (today - due_of(u, period)).days) if status in ("none", "draft") else 0
+        late = max(0, (today - due(u)).days) if status in ("none", "draft") else 0
         lines.append(UnitLine(u, display_name(u, units, lang), status, state.submitted_at if state else None,
                               state.on_time if state else None, state.answered if state else 0, late, keys))
-    return Overview(form, period, scope, at, summary, head, values, lines, collectors(units, expected, states,
-                                                                                       period, today, lang))
+    return Tallied(summary, values, lines, collectors(units, expected, states, due, today, lang))
+
+
+def _dues(period: Period) -> Callable[[UnitRow], date]:
+    """`due_of` for many units: one due date per collecting level, worked out once."""
+    found: dict[str | None, date] = {}
+
+    def due(u: UnitRow) -> date:
+        if u.parent_kind not in found:
+            found[u.parent_kind] = due_of(u, period)
+        return found[u.parent_kind]
+
+    return due
 
 
 def collectors(units: dict[int, UnitRow], expected: list[UnitRow], states: dict[int, SubmissionState],
-               period: Period, today: date, lang: str) -> list[Collector]:
+               due: Callable[[UnitRow], date], today: date, lang: str) -> list[Collector]:
     """The collecting units (parents) of the expected units, when there are several (Form 2's provinces)."""
     by_code = {u.code: u for u in units.values()}
     groups: dict[str, Counts] = {}
@@ -119,7 +157,7 @@ def collectors(units: dict[int, UnitRow], expected: list[UnitRow], states: dict[
         parts = u.path.strip("/").split("/")
         parent = parts[-2] if len(parts) > 1 else None
         if parent in by_code:
-            groups.setdefault(parent, Counts()).add(states.get(u.id), due_of(u, period) < today)
+            groups.setdefault(parent, Counts()).add(states.get(u.id), due(u) < today)
     if len(groups) < 2:
         return []
     return [Collector(code, display_name(by_code[code], units, lang), c) for code, c in groups.items()]

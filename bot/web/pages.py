@@ -78,7 +78,8 @@ def overview_page(site: Site, request: Request, viewer: Viewer) -> Response:
     with site.app.read_uow() as uow:
         scope = site.scope(uow, viewer, params)
         form, period = site.pick(uow, scope, params, lang)
-        data = overview(uow, scope, form, period, site.at(), lang)
+        data = overview(uow, scope, form, period, site.at(), lang,
+                        lambda make: site.kept.get("overview", uow, scope, form, period, lang, site.today(), make))
         rows, pager = paged(arrange(data.lines, wanted, order), params.get(paths.PAGE, ""))
         ids = [row.unit.id for row in rows]
         contacts, reminders = focal_texts(uow, scope, ids, lang), uow.web.latest_reminders(period.id, ids)

@@ -19,7 +19,7 @@ from starlette.responses import HTMLResponse, Response
 from bot.app import App
 from bot.web import paths
 from bot.web.auth import SESSION_LIFETIME, Revoked, Viewer, look_up, slide
-from bot.web.charts import ChartCache
+from bot.web.kept import Kept
 from bot.web.render import render, text
 from conversations.parsing import echo
 from reports.errors import ReportError
@@ -59,7 +59,7 @@ class Site:
         self.app = app
         self.tz = app.clock.tz
         self.secure = (app.settings.public_base_url or "").startswith("https://")
-        self.charts = ChartCache()
+        self.kept = Kept()
 
     def now(self) -> datetime:
         """Now, UTC."""

@@ -1,4 +1,4 @@
-"""web view: one-time sign-in links, browser sessions, failed sign-ins per address
+"""web view: one-time sign-in links, browser sessions, failed sign-ins per address; provisional values index
 
 Revision ID: 0005_web
 Revises: 0004
@@ -55,10 +55,15 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_web_sign_in_failures_address"), "web_sign_in_failures", ["address", "at"],
                     unique=False)
+    # the overview (and /thieu) read a period's provisional values: a small partial index instead of every answer
+    op.create_index("ix_answers_provisional", "answers", ["submission_id", "question_key"], unique=False,
+                    sqlite_where=sa.text("provisional IS 1 AND value IS NOT NULL"),
+                    postgresql_where=sa.text("provisional IS true AND value IS NOT NULL"))
 
 
 def downgrade() -> None:
-    """Drop the web view's tables."""
+    """Drop the web view's tables and the provisional values index."""
+    op.drop_index("ix_answers_provisional", table_name="answers")
     op.drop_index(op.f("ix_web_sign_in_failures_address"), table_name="web_sign_in_failures")
     op.drop_table("web_sign_in_failures")
     op.drop_index(op.f("ix_web_sessions_person_id"), table_name="web_sessions")
