@@ -145,7 +145,7 @@ def answer_lines(form: FormInfo, answers: dict[str, Answer], names: dict[int, st
     lines = []
     for key, a in sorted(answers.items(), key=lambda item: (order.get(item[0], len(order)), item[0])):
         q = _question(form, key)
-        lines.append(AnswerLine(q.number if q else key, q.label if q else key, _shown(a.value, lang),
+        lines.append(AnswerLine(q.number if q else key, q.short_label if q else key, _shown(a.value, lang),
                                 (q.unit_of_measure or "") if q else "", a.raw_text or "", a.provisional, a.skipped,
                                 a.note or "", a.comparison or "", names.get(a.updated_by or 0, ""), a.updated_at))
     return lines

@@ -88,6 +88,17 @@ def assert_same_as_chat(driver, chat_title: str, chat_text: str) -> None:  # noq
     assert by_css(driver, "p.scope")[0].text in chat_text
 
 
+def follow(driver, by: str, value: str) -> None:  # noqa: ANN001
+    """Click a link or button and wait until the next page has replaced this one."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = driver.find_element("tag name", "html")
+    driver.find_element(by, value).click()
+    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 60).until(lambda d: d.execute_script("return document.readyState") != "loading")
+
+
 def sign_in(driver, chat) -> str:  # noqa: ANN001
     """Open the chat's `/web` link; return the link."""
     link = link_of(chat)
@@ -107,7 +118,7 @@ def screenshot(driver, name: str, tmp: Path) -> Path:  # noqa: ANN001
 def test_an_analyst_signs_in_from_the_chat_and_reads_what_tonghop_says(
         live: tuple[App, World, str], driver, browser, tmp_path: Path) -> None:  # noqa: ANN001
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import Select
+    from selenium.webdriver.support.ui import Select, WebDriverWait
 
     _, world, base = live
     link = sign_in(driver, world.cbc)
@@ -117,32 +128,34 @@ def test_an_analyst_signs_in_from_the_chat_and_reads_what_tonghop_says(
 
     assert by_css(driver, "h1")[0].text.startswith("Tổng hợp ")  # the default form and period: see test_pages
 
-    driver.find_element(By.LINK_TEXT, "Chỉ tiêu Chiến lược báo chí (CL)").click()
+    follow(driver, By.LINK_TEXT, "Chỉ tiêu Chiến lược báo chí (CL)")
     Select(driver.find_element(By.ID, "ky")).select_by_value("2025-Q3")
-    driver.find_element(By.CSS_SELECTOR, "form.periods button").click()
+    follow(driver, By.CSS_SELECTOR, "form.periods button")
     _, downloads = browser
     for old in downloads.iterdir():
         old.unlink()
     with time_machine.travel(datetime(2026, 11, 21, 2, 0, tzinfo=UTC), tick=False):  # the workbook's creation stamp
         world.cbc.send("/tonghop 2025-Q3 CL")
         sent = next(r.data for r in world.cbc.replies if isinstance(r, DocumentOut))
-        driver.find_element(By.PARTIAL_LINK_TEXT, "Bảng Excel").click()
+        driver.find_element(By.PARTIAL_LINK_TEXT, "Bảng Excel").click()  # a download: no new page
         assert wait_for_file(downloads, "tonghop-CL-2025-Q3.xlsx") == sent  # the same bytes as the chat's
     assert_same_as_chat(driver, world.cbc.title, world.cbc.text)
     assert figures(driver)["submitted"] == "4/35"  # the world's known figure: the comparison is not vacuous
 
-    driver.find_element(By.LINK_TEXT, "Trạng thái").click()
+    follow(driver, By.LINK_TEXT, "Trạng thái")
     order = [STATUSES.index(e.get_attribute("data-status")) for e in by_css(driver, "#units tbody tr")]
     assert order == sorted(order) and order[0] < order[-1]
     assert by_css(driver, "#units th[aria-sort]")[0].get_attribute("aria-sort") == "ascending"
-    driver.find_element(By.PARTIAL_LINK_TEXT, "Trạng thái").click()
+    follow(driver, By.PARTIAL_LINK_TEXT, "Trạng thái")
     order = [STATUSES.index(e.get_attribute("data-status")) for e in by_css(driver, "#units tbody tr")]
     assert order == sorted(order, reverse=True)
 
-    driver.find_element(By.LINK_TEXT, "Nộp muộn (1)").click()
+    follow(driver, By.LINK_TEXT, "Nộp muộn (1)")
     assert [e.get_attribute("data-unit") for e in by_css(driver, "#units tbody tr")] == ["HANOI"]
-    driver.find_element(By.PARTIAL_LINK_TEXT, "Tất cả").click()
     driver.set_window_size(1280, 1900)
+    driver.get(base + "/w/tong-hop?bieu=CL&ky=2025-Q3")  # in the catalog's order, for the picture
+    WebDriverWait(driver, 60).until(lambda d: d.execute_script(
+        "const i = document.querySelector('figure.chart img'); return i.complete && i.naturalWidth > 0"))
     screenshot(driver, "web-overview.png", tmp_path)
     driver.set_window_size(1280, 1000)
 
@@ -159,7 +172,7 @@ def test_a_unit_page_shows_the_revision_history_and_typed_html_as_text(
     _, world, base = live
     sign_in(driver, world.cbc)
     driver.get(base + "/w/tong-hop?bieu=CL&ky=2025-Q3")
-    driver.find_element(By.LINK_TEXT, "Quảng Trị").click()
+    follow(driver, By.LINK_TEXT, "Quảng Trị")
     assert urlparse(driver.current_url).path == "/w/don-vi/QUANGTRI"
     history = driver.find_element(By.ID, "history").text
     assert "Lê Thị Quế" in history and "thay bằng số chính thức" in history
@@ -193,7 +206,7 @@ def test_an_out_of_scope_unit_is_not_found_and_signing_out_ends_the_session(
 
     cookie = driver.get_cookie("chitieu_web")
     driver.get(base + "/w/tong-hop")
-    driver.find_element(By.CSS_SELECTOR, "form.logout button").click()
+    follow(driver, By.CSS_SELECTOR, "form.logout button")
     assert urlparse(driver.current_url).path == "/w/da-dang-xuat"
     assert "đã đăng xuất" in driver.find_element(By.TAG_NAME, "main").text
     assert driver.get_cookie("chitieu_web") is None
