@@ -49,7 +49,8 @@ def run_command() -> None:
                    "(type /huongdan for help, Ctrl-D to quit).\n"
                    "No invite yet? In another terminal: .venv/bin/chitieu invite --unit QUANGTRI, then type "
                    "/start CODE here; or chat as a unit directly: .venv/bin/chitieu chat --as QUANGTRI\n"
-                   f"The web view runs at http://127.0.0.1:{app.settings.listen_port}/w/ : type /web for a sign-in link.")
+                   f"The web view runs at http://127.0.0.1:{app.settings.listen_port}/w/ : "
+                   "type /web for a sign-in link.")
         run_console(app, console_user(None))
         return
     from bot.server import serve

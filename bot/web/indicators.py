@@ -85,8 +85,9 @@ def one_indicator(uow: UnitOfWork, scope: Scope, form: FormInfo, period: Period,
     """One indicator across the scope's units, with the sentences `/chitieu` starts with."""
     table = indicator_table(uow, scope, form, period, q, at, lang)
     line = table.line
+    aggregate = t("indicator.aggregate", lang, value=show(q, line.agg, lang))
     head = [t("indicator.scope", lang, scope=scope.label(lang), at=moment(at)),
-            t("indicator.aggregate", lang, value=show(q, line.agg, lang)) + " · " + target_text(line, lang, period.year)]
+            f"{aggregate} · {target_text(line, lang, period.year)}"]
     if line.agg:
         head.append(t("summary.how", lang, method=method_text(q, line.agg, lang), answered=line.agg.answered,
                       expected=line.expected))

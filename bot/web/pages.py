@@ -14,8 +14,8 @@ from bot.web.auth import Viewer
 from bot.web.downloads import downloads
 from bot.web.indicators import annex, one_indicator
 from bot.web.listing import FILTERS, arrange, headings, paged, sort_order, status_filter
+from bot.web.overview import Overview, overview
 from bot.web.overview import contacts_of as focal_texts
-from bot.web.overview import overview
 from bot.web.render import text
 from bot.web.site import BadAddress, NotFound, Site
 from bot.web.unitpage import UnitPage, unit_page
@@ -71,6 +71,10 @@ def narrowed(uow: UnitOfWork, params: Mapping[str, str], path: str) -> dict[str,
     return {"name": unit.name, "all": paths.href(path, keep)}
 
 
+UNIT_COLUMNS = (("col_unit", "don-vi"), ("col_status", "trang-thai"), ("col_submitted_at", "gui-luc"),
+                ("col_focal", None), ("col_last_reminder", None))
+
+
 def overview_page(site: Site, request: Request, viewer: Viewer) -> Response:
     """Completeness figures as `/tonghop` gives them, the chart, and the table of units."""
     params, lang = dict(request.query_params), viewer.lang
@@ -86,22 +90,25 @@ def overview_page(site: Site, request: Request, viewer: Viewer) -> Response:
         context = pickers(site, uow, scope, form, period, params, paths.OVERVIEW, lang)
         context["narrowed"] = narrowed(uow, params, paths.OVERVIEW)
     pinned = chosen(form, period, params)
-    counts = data.by_status()
-    keep = {**pinned, **({paths.SORT: order} if order else {})}
-    filters = [Link(f"{text('filter_all', lang)} ({len(data.lines)})", paths.href(paths.OVERVIEW, keep), wanted is None)]
-    filters += [Link(f"{text('filter_' + slug, lang)} ({sum(counts[s] for s in statuses)})",
-                     paths.href(paths.OVERVIEW, keep, **{paths.STATUS: slug}), wanted == slug)
-                for slug, statuses in FILTERS.items()]
-    columns = [(text("col_unit", lang), "don-vi"), (text("col_status", lang), "trang-thai"),
-               (text("col_submitted_at", lang), "gui-luc"), (text("col_focal", lang), None),
-               (text("col_last_reminder", lang), None)]
     here = {**pinned, **({paths.STATUS: wanted} if wanted else {})}
+    columns = [(text(label, lang), key) for label, key in UNIT_COLUMNS]
     return site.render("overview.html", {
         **context, "data": data, "title": summary_title(data.summary, lang), "rows": rows, "pager": pager,
-        "contacts": contacts, "reminders": reminders, "filters": filters, "wanted": wanted, "pinned": pinned,
-        "headings": headings(columns, here, order), "page_params": {**here, **({paths.SORT: order} if order else {})},
-        "downloads": downloads(pinned, lang), "chart": paths.href(paths.DOWNLOAD.format(name="bieu-do.png"), pinned),
+        "contacts": contacts, "reminders": reminders, "wanted": wanted, "pinned": pinned,
+        "filters": filters(data, pinned, wanted, order, lang), "headings": headings(columns, here, order),
+        "page_params": {**here, **({paths.SORT: order} if order else {})}, "downloads": downloads(pinned, lang),
+        "chart": paths.href(paths.DOWNLOAD.format(name="bieu-do.png"), pinned),
     }, viewer)
+
+
+def filters(data: Overview, pinned: Mapping[str, str], wanted: str | None, order: str, lang: str) -> list[Link]:
+    """`Tất cả (35)`, `Chưa nộp (31)`, …: one link per status filter, with how many units it shows."""
+    counts = data.by_status()
+    keep = {**pinned, **({paths.SORT: order} if order else {})}
+    found = [Link(f"{text('filter_all', lang)} ({len(data.lines)})", paths.href(paths.OVERVIEW, keep), wanted is None)]
+    return found + [Link(f"{text('filter_' + slug, lang)} ({sum(counts[s] for s in statuses)})",
+                         paths.href(paths.OVERVIEW, keep, **{paths.STATUS: slug}), wanted == slug)
+                    for slug, statuses in FILTERS.items()]
 
 
 def indicators_page(site: Site, request: Request, viewer: Viewer) -> Response:
@@ -127,12 +134,7 @@ def indicator_page(site: Site, request: Request, viewer: Viewer) -> Response:
         form, period = site.pick(uow, scope, params, lang)
         q = form.by_number(number)
         if q is None:
-            message = ReportError("unknown_indicator", form=form.code, number=echo(number, 20),
-                                  numbers=", ".join(x.number for x in form.indicators)).text(lang)
-            pinned = chosen(form, period, params)
-            raise BadAddress(message, ((text("valid_values", lang), tuple(
-                (f"{x.number}. {x.short_label}", paths.href(paths.INDICATOR.format(number=x.number), pinned))
-                for x in form.indicators)),))
+            raise unknown_indicator(form, chosen(form, period, params), number, lang)
         data = one_indicator(uow, scope, form, period, q, site.at(), lang)
         context = pickers(site, uow, scope, form, period, params, paths.INDICATOR.format(number=q.number), lang)
     pinned = chosen(form, period, params)
@@ -143,6 +145,15 @@ def indicator_page(site: Site, request: Request, viewer: Viewer) -> Response:
         **context, "data": data, "q": q, "rows": rows, "pager": pager, "pinned": pinned, "others": others,
         "number": lambda x: report_number(q, x, lang),
         "downloads": downloads(pinned, lang, indicator=q.number)}, viewer)
+
+
+def unknown_indicator(form: FormInfo, pinned: Mapping[str, str], number: str, lang: str) -> BadAddress:
+    """The chat's refusal of an unknown indicator number, with every indicator of the form as a link."""
+    message = ReportError("unknown_indicator", form=form.code, number=echo(number, 20),
+                          numbers=", ".join(x.number for x in form.indicators)).text(lang)
+    links = tuple((f"{x.number}. {x.short_label}", paths.href(paths.INDICATOR.format(number=x.number), pinned))
+                  for x in form.indicators)
+    return BadAddress(message, ((text("valid_values", lang), links),))
 
 
 def visible_unit(uow: UnitOfWork, viewer: Viewer, code: str) -> Unit | None:

@@ -55,6 +55,6 @@ def routes(app: App) -> list[BaseRoute]:
         title = text("method_title" if status == 405 else "not_found_title")
         return site.message(None, title, [text(key)], status, home=True)
 
-    inner = Starlette(routes=pages, middleware=[Middleware(SecurityHeaders, static_prefix=paths.PREFIX + paths.STATIC)],
-                      exception_handlers={404: refused, 405: refused})
+    headers = Middleware(SecurityHeaders, static_prefix=paths.PREFIX + paths.STATIC)
+    inner = Starlette(routes=pages, middleware=[headers], exception_handlers={404: refused, 405: refused})
     return [Mount(paths.PREFIX, app=inner)]

@@ -67,7 +67,8 @@ async def logout(site: Site, request: Request) -> Response:
         if len(body) > MAX_FORM:
             return site.message(None, text("too_large"), [text("too_large")], 413, home=False)
     given = parse_qs(body.decode("latin-1")).get("csrf", [""])[0]
-    return await asyncio.to_thread(_logout, site, request.cookies.get(COOKIE, ""), given)
+    cookie = request.cookies.get(COOKIE, "")
+    return await asyncio.to_thread(site.safely, lambda: _logout(site, cookie, given), request)
 
 
 def _logout(site: Site, cookie: str, given: str) -> Response:

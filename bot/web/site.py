@@ -20,6 +20,7 @@ from bot.app import App
 from bot.web import paths
 from bot.web.auth import SESSION_LIFETIME, Revoked, Viewer, look_up, slide
 from bot.web.kept import Kept
+from bot.web.logs import hide_tokens
 from bot.web.render import render, text
 from conversations.parsing import echo
 from reports.errors import ReportError
@@ -73,7 +74,8 @@ class Site:
         """Today, local."""
         return self.at().date()
 
-    def render(self, name: str, context: Mapping[str, object], viewer: Viewer | None, status: int = 200) -> HTMLResponse:
+    def render(self, name: str, context: Mapping[str, object], viewer: Viewer | None,
+               status: int = 200) -> HTMLResponse:
         """A page from a template."""
         return render(name, context, viewer, self.tz, status)
 
@@ -113,20 +115,32 @@ class Site:
 
         @functools.wraps(view)
         def endpoint(request: Request) -> Response:
-            cookie = request.cookies.get(COOKIE, "")
-            viewer = self.viewer(cookie)
-            if not isinstance(viewer, Viewer):
-                key = "revoked" if isinstance(viewer, Revoked) else "need_sign_in"
-                response: Response = self.message(None, text("need_sign_in_title"), [text(key), text("again")], 401,
-                                                  home=False)
-                self.clear_cookie(response)
-                return response
-            response = self.guarded(view, request, viewer)
-            if viewer.stale:
-                self.set_cookie(response, cookie)
-            return response
+            return self.safely(lambda: self.signed_in(view, request), request)
 
         return endpoint
+
+    def safely(self, answer: Callable[[], Response], request: Request) -> Response:
+        """The answer, or a polite 500 page when it fails (the trace in the log, never on the page)."""
+        try:
+            return answer()
+        except Exception:
+            log.exception("web page %s failed", hide_tokens(request.url.path))
+            return self.message(None, text("internal_title"), [text("internal")], 500, home=False)
+
+    def signed_in(self, view: View, request: Request) -> Response:
+        """The view for the session's viewer; without a live session, how to get one."""
+        cookie = request.cookies.get(COOKIE, "")
+        viewer = self.viewer(cookie)
+        if not isinstance(viewer, Viewer):
+            key = "revoked" if isinstance(viewer, Revoked) else "need_sign_in"
+            response: Response = self.message(None, text("need_sign_in_title"), [text(key), text("again")], 401,
+                                              home=False)
+            self.clear_cookie(response)
+            return response
+        response = self.guarded(view, request, viewer)
+        if viewer.stale:
+            self.set_cookie(response, cookie)
+        return response
 
     def guarded(self, view: View, request: Request, viewer: Viewer) -> Response:
         """Run a view; refusals become their pages, anything unexpected a polite 500 (trace in the log)."""
@@ -183,8 +197,8 @@ class Site:
     def valid_choices(self, uow: UnitOfWork, forms: list[FormInfo], message: str, path: str,
                       keep: Mapping[str, str], lang: str) -> BadAddress:
         """A refusal listing `forms` and each one's periods as links to `path`."""
-        groups = [(text("valid_forms", lang), tuple((f"{f.short_title} ({f.code})", paths.href(path, keep, bieu=f.code))
-                                                    for f in forms))]
+        groups = [(text("valid_forms", lang),
+                   tuple((f"{f.short_title} ({f.code})", paths.href(path, keep, bieu=f.code)) for f in forms))]
         for f in forms:
             groups.append((text("valid_periods", lang, form=f.code),
                            tuple((self.period_label(p, lang), paths.href(path, keep, bieu=f.code, ky=p.code))

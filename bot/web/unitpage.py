@@ -6,6 +6,7 @@ layer's own rules (`resolve`), so the default is the one `/tonghop` would pick f
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -108,12 +109,18 @@ def unit_page(uow: UnitOfWork, unit: Unit, period: str | None, form: str | None,
         return page
     page.form, page.period = resolve(uow, Request(period, form), forms, today)
     page.due = page.period.due_for(uow.units.collector_kind(unit))
-    page.submission = sub = uow.submissions.get(unit.id, page.period.id)
-    if sub is None:
-        return page
-    answers = uow.submissions.answers(sub.id)
+    page.submission = uow.submissions.get(unit.id, page.period.id)
+    if page.submission is not None:
+        _fill(uow, page, page.submission, lang)
+    return page
+
+
+def _fill(uow: UnitOfWork, page: UnitPage, sub: Submission, lang: str) -> None:
+    """The submission's status, answers, receipts and revisions."""
+    assert page.form is not None
+    answers, receipts = uow.submissions.answers(sub.id), uow.submissions.receipts(sub.id)
     people = uow.people.people_by_id([a.updated_by for a in answers.values() if a.updated_by]
-                                     + [r.sent_by for r in uow.submissions.receipts(sub.id) if r.sent_by])
+                                     + [r.sent_by for r in receipts if r.sent_by])
     names = {pid: p.display_name for pid, p in people.items()}
     page.answers = answer_lines(page.form, answers, names, lang)
     page.answered = sum(1 for a in answers.values() if a.value is not None or a.skipped)
@@ -121,9 +128,8 @@ def unit_page(uow: UnitOfWork, unit: Unit, period: str | None, form: str | None,
     page.status = status_of(sub, any(a.provisional and a.value is not None and k in counted
                                      for k, a in answers.items()))
     page.receipts = [ReceiptLine(r.reference, r.sent_at, names.get(r.sent_by or 0, ""), r.on_time,
-                                 _numbers(page.form, r.provisional_keys)) for r in uow.submissions.receipts(sub.id)]
+                                 _numbers(page.form, r.provisional_keys)) for r in receipts]
     page.history = history(uow, page.form, uow.submissions.revisions(sub.id), lang)
-    return page
 
 
 def _question(form: FormInfo, key: str) -> Indicator | None:
@@ -159,21 +165,24 @@ def _fields(r: AnswerRevision | None, lang: str) -> dict[str, str]:
             "provisional": yes if r.provisional else no, "note": r.note or "", "comparison": r.comparison or ""}
 
 
-def history(uow: UnitOfWork, form: FormInfo, revisions: list[AnswerRevision] | tuple, lang: str) -> list[RevisionLine]:
+def history(uow: UnitOfWork, form: FormInfo, revisions: Sequence[AnswerRevision], lang: str) -> list[RevisionLine]:
     """Every revision, newest first, each with the fields it changed against the one before it."""
     people = uow.people.people_by_id([r.changed_by for r in revisions if r.changed_by])
     before: dict[str, AnswerRevision] = {}
     lines = []
     for r in revisions:
-        old, new = _fields(before.get(r.question_key), lang), _fields(r, lang)
-        if r.question_key not in before:  # a first answer: "not answered" is the old state of every field
-            old = dict.fromkeys(FIELDS, "")
-            new = {k: v for k, v in new.items() if not (k in ("skipped", "provisional") and not getattr(r, k))}
-        changes = tuple(Change(f, old.get(f, ""), new[f]) for f in FIELDS if f in new and new[f] != old.get(f, ""))
         q = _question(form, r.question_key)
         person = people.get(r.changed_by) if r.changed_by else None
         lines.append(RevisionLine(r.changed_at, person.display_name if person else "", r.channel or "",
                                   q.number if q else r.question_key, q.short_label if q else r.question_key,
-                                  r.action, changes))
+                                  r.action, changes(before.get(r.question_key), r, lang)))
         before[r.question_key] = r
     return lines[::-1]
+
+
+def changes(previous: AnswerRevision | None, r: AnswerRevision, lang: str) -> tuple[Change, ...]:
+    """The fields `r` changed; for a first answer, what it set (not answered is the old state of every field)."""
+    old, new = _fields(previous, lang), _fields(r, lang)
+    if previous is None:
+        new = {k: v for k, v in new.items() if not (k in ("skipped", "provisional") and not getattr(r, k))}
+    return tuple(Change(f, old[f], new[f]) for f in FIELDS if f in new and new[f] != old[f])

@@ -276,3 +276,22 @@ def test_first_page_unknown_pages_and_methods(web: tuple[App, World]) -> None:
     assert missing.status_code == 404 and "Không có trang này" in missing.text
     assert c.post("/w/tong-hop").status_code == 405
     assert c.get("/w/tai/khong-co.xlsx").status_code == 404
+
+
+def test_a_failing_page_is_a_polite_500_with_the_trace_in_the_log_only(
+        web: tuple[App, World], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    from bot.web import pages, site
+
+    app, world = web
+    c = signed_in(app, world.cbc)
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(pages, "overview", broken)
+    failed = c.get(CL_Q3)
+    assert failed.status_code == 500 and "Có lỗi khi lập trang này" in failed.text and "disk on fire" not in failed.text
+    assert failed.headers["content-security-policy"] and "disk on fire" in caplog.text
+    monkeypatch.setattr(site, "look_up", broken)  # even before anyone is known (the database is down)
+    down = c.get("/w/don-vi/QUANGTRI")
+    assert down.status_code == 500 and "Traceback" not in down.text and down.headers["x-frame-options"] == "DENY"
