@@ -1,8 +1,8 @@
 """Opening the chat's sign-in link, signing out (POST with a CSRF token), and the first page.
 
 The sign-in GET is the one request that changes state on a GET: the link in the chat can be
-nothing else. Link-preview robots (Telegram builds a preview of links it sees) get a neutral page
-and do not use the link up. The token is never logged; the address it came in is redirected away.
+nothing else. Link-preview robots (Telegram builds a preview of links it sees) and HEAD requests get
+a neutral page and do not use the link up. The token is never logged; the address it came in is redirected away.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def landing(viewer: Viewer) -> str:
 
 def sign_in(site: Site, request: Request) -> Response:
     """GET /w/vao/{token}: a new session and a redirect to the first page, or why the link is refused."""
-    if PREVIEWERS.search(request.headers.get("user-agent", "")):
+    if request.method == "HEAD" or PREVIEWERS.search(request.headers.get("user-agent", "")):
         return site.message(None, text("preview_title"), [text("preview")], 200, home=False)
     address = request.client.host if request.client else "unknown"
     now = site.now()

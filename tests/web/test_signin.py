@@ -111,6 +111,7 @@ def test_link_previews_do_not_use_the_link_up(web: tuple[App, World]) -> None:
     link = path_of(link_of(world.cbc))
     preview = client(app).get(link, headers={"User-Agent": "TelegramBot (like TwitterBot)"})
     assert preview.status_code == 200 and "set-cookie" not in preview.headers and "trình duyệt" in preview.text
+    assert "set-cookie" not in client(app).head(link).headers  # a HEAD request uses nothing up either
     assert client(app).get(link).status_code == 303
 
 
