@@ -8,7 +8,7 @@ import time
 
 from bench.common import machine, note
 
-ALL = ["reply", "throughput", "wave", "summary", "start"]
+ALL = ["reply", "throughput", "wave", "summary", "start", "web_overview"]
 
 
 def main(argv: list[str]) -> int:

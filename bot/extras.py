@@ -1,4 +1,4 @@
-"""Commands the wiring layer adds to the engine: summaries (reports) and reminder passes."""
+"""Commands the wiring layer adds to the engine: summaries (reports), reminder passes, the web link."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from bot.reminder_commands import reminder_commands
 from bot.summaries import summary_commands
+from bot.web.command import web_commands
 from conversations.engine import ExtraCommand
 
 if TYPE_CHECKING:
@@ -14,4 +15,4 @@ if TYPE_CHECKING:
 
 def extra_commands(app: App) -> dict[str, ExtraCommand]:
     """Analyst and admin commands, by canonical name."""
-    return {**summary_commands(app), **reminder_commands(app)}
+    return {**summary_commands(app), **reminder_commands(app), **web_commands(app)}

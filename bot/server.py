@@ -22,6 +22,7 @@ from bot.downloads import PATH as DOWNLOAD_PATH
 from bot.downloads import fetch_download
 from bot.scheduler import ReminderScheduler
 from bot.telegram import TelegramChannel
+from bot.web import web_routes
 from bot.zalo.channel import ZaloChannel
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,7 @@ ZALO_PATH = "/zalo/webhook"
 
 
 def web_app(app: App, telegram: TelegramChannel | None, zalo: ZaloChannel | None = None) -> Starlette:
-    """Routes: /healthz, the Telegram webhook (webhook mode), the Zalo webhook, download links."""
+    """Routes: /healthz, the Telegram webhook (webhook mode), the Zalo webhook, download links, the web view."""
 
     async def healthz(_: Request) -> Response:
         ok = await asyncio.to_thread(_database_ok, app)
@@ -59,7 +60,7 @@ def web_app(app: App, telegram: TelegramChannel | None, zalo: ZaloChannel | None
         stored = await telegram.take_webhook(await request.json())
         return PlainTextResponse("ok") if stored else PlainTextResponse("try again", 503)
 
-    routes = [Route("/healthz", healthz), Route(DOWNLOAD_PATH + "{token}", download)]
+    routes = [Route("/healthz", healthz), Route(DOWNLOAD_PATH + "{token}", download), *web_routes(app)]
     if telegram is not None and app.settings.webhook_url:
         routes.append(Route(TELEGRAM_PATH, telegram_webhook, methods=["POST"]))
     if zalo is not None:

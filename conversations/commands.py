@@ -20,6 +20,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "thieu": ("thieu", "con thieu", "missing"),
     "chitieu": ("chi tieu", "chitieu", "indicator"),
     "nhacnho": ("nhac nho", "nhacnho", "remind"),
+    "web": ("web", "trang web"),
 }
 SLASH_NAMES = {"help": "huongdan", "tong_hop": "tonghop", "nhac_nho": "nhacnho", "chi_tieu": "chitieu"}
 _WORD_TO_NAME = {word: name for name, words in ALIASES.items() for word in words}

@@ -17,6 +17,7 @@ from storage.repositories import (
     ReminderRepository,
     SubmissionRepository,
     UnitRepository,
+    WebRepository,
 )
 
 
@@ -35,6 +36,7 @@ class UnitOfWork:
         self.forms, self.periods, self.submissions = FormRepository(s), PeriodRepository(s), SubmissionRepository(s)
         self.dialogues, self.inbox = DialogueRepository(s), InboxRepository(s)
         self.reminders, self.outbox = ReminderRepository(s), OutboxRepository(s)
+        self.web = WebRepository(s)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

@@ -10,6 +10,7 @@ import typer
 from bot.cli.base import app_from_env, cli, one_line_errors
 from bot.console import ConsoleChannel, chat, console_user, enrol
 from bot.delivery import Delivery
+from bot.web.local import beside
 
 
 @cli.command("chat")
@@ -27,11 +28,11 @@ def chat_command(
 
 
 def run_console(app, user_id: str) -> None:  # noqa: ANN001 - App
-    """Run the console chat until end of input."""
+    """Run the console chat until end of input, with the web view on 127.0.0.1 (where `/web` links point)."""
     console = ConsoleChannel(typer.get_text_stream("stdout"), Path("data") / "files")
     delivery = Delivery(app.uow, {"console": console}, app.settings.outbox_claim_timeout_seconds)
     try:
-        asyncio.run(chat(app.dialogue_service(), delivery, console, user_id))
+        asyncio.run(beside(app, chat(app.dialogue_service(), delivery, console, user_id)))
     except KeyboardInterrupt:
         pass
     finally:
@@ -47,7 +48,9 @@ def run_command() -> None:
         typer.echo("Neither TELEGRAM_BOT_TOKEN nor the ZALO_* settings are set: starting the local console chat "
                    "(type /huongdan for help, Ctrl-D to quit).\n"
                    "No invite yet? In another terminal: .venv/bin/chitieu invite --unit QUANGTRI, then type "
-                   "/start CODE here; or chat as a unit directly: .venv/bin/chitieu chat --as QUANGTRI")
+                   "/start CODE here; or chat as a unit directly: .venv/bin/chitieu chat --as QUANGTRI\n"
+                   f"The web view runs at http://127.0.0.1:{app.settings.listen_port}/w/ : "
+                   "type /web for a sign-in link.")
         run_console(app, console_user(None))
         return
     from bot.server import serve

@@ -72,6 +72,8 @@ def help_text(turn: Turn) -> None:
         parts.append(turn.t("dialogue.help_analyst"))
     if turn.is_admin:
         parts.append(turn.t("dialogue.help_admin"))
+    if turn.grants:
+        parts.append(turn.t("web.help"))
     parts.append(turn.t("dialogue.help_common"))
     turn.say("\n\n".join(parts), title=turn.t("dialogue.help_title"), buttons=menu_buttons(turn))
 

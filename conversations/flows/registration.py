@@ -68,6 +68,7 @@ def menu_buttons(turn: Turn) -> list[list]:
     if turn.has_role(Role.ANALYST, Role.ADMIN):
         rows.append([turn.button("dialogue.btn_summary", "cmd:tonghop"),
                      turn.button("dialogue.btn_missing", "cmd:thieu")])
+        rows.append([turn.button("web.btn", "cmd:web")])
     rows.append([turn.button("dialogue.btn_help", "cmd:huongdan")])
     return rows
 

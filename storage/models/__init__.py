@@ -13,10 +13,12 @@ from storage.models.ops import (
     ReminderLog,
 )
 from storage.models.org import Identity, Invite, InviteAttempt, Person, Role, RoleGrant, Unit, UnitKind
+from storage.models.web import WebSession, WebSignIn, WebSignInFailure
 
 __all__ = [
     "Answer", "AnswerRevision", "Base", "ChannelToken", "DialogueState", "Download", "Form", "Identity",
     "InboxEvent", "Invite", "InviteAttempt", "OutboxMessage", "OutboxStatus", "Period", "Person", "Question",
     "Receipt", "ReminderLog", "Role", "RoleGrant", "Submission", "SubmissionStatus", "Target", "UTCDateTime",
     "Unit", "UnitKind", "utcnow",
+    "WebSession", "WebSignIn", "WebSignInFailure",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base, utcnow
@@ -39,11 +39,20 @@ class Submission(Base):
     answers: Mapped[list[Answer]] = relationship(back_populates="submission")
 
 
+PROVISIONAL_VALUES = {"sqlite": "provisional IS 1 AND value IS NOT NULL",
+                      "postgresql": "provisional IS true AND value IS NOT NULL"}
+
+
 class Answer(Base):
     """The current answer to one question; `a`/`b`/`basis` mirror the value for SQL aggregation."""
 
     __tablename__ = "answers"
-    __table_args__ = (UniqueConstraint("submission_id", "question_key"), Index(None, "question_key"))
+    __table_args__ = (
+        UniqueConstraint("submission_id", "question_key"), Index(None, "question_key"),
+        # the few provisional values of a period (`/thieu`, the web overview) without reading every answer
+        Index("ix_answers_provisional", "submission_id", "question_key",
+              sqlite_where=text(PROVISIONAL_VALUES["sqlite"]), postgresql_where=text(PROVISIONAL_VALUES["postgresql"])),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"))

@@ -5,8 +5,10 @@ from storage.repositories.ops import DialogueRepository, InboxRepository, Outbox
 from storage.repositories.people import InviteRepository, PeopleRepository
 from storage.repositories.submissions import AnswerChange, AnswerSource, SubmissionRepository
 from storage.repositories.units import UnitRepository
+from storage.repositories.web import WebRepository
 
 __all__ = [
     "AnswerChange", "AnswerSource", "DialogueRepository", "FormRepository", "InboxRepository", "InviteRepository", "OutboxRepository",
     "PeopleRepository", "PeriodRepository", "ReminderRepository", "SubmissionRepository", "UnitRepository",
+    "WebRepository",
 ]
