@@ -1,7 +1,7 @@
 """web view: one-time sign-in links, browser sessions, failed sign-ins per address; provisional values index
 
-Revision ID: 0005_web
-Revises: 0004
+Revision ID: 0006_web
+Revises: 0005_xl_source
 Create Date: 2026-12-07
 
 """
@@ -10,8 +10,8 @@ from typing import Sequence, Union
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_web"
-down_revision: Union[str, Sequence[str], None] = "0004"
+revision: str = "0006_web"
+down_revision: Union[str, Sequence[str], None] = "0005_xl_source"
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
