@@ -11,6 +11,7 @@ database file with the same settings (WAL, synchronous=NORMAL): the ceiling of o
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -24,7 +25,7 @@ from conversations.messages import ButtonIn, Inbound, Sender, TextIn
 from storage.models import Answer
 
 PERSONS = 50
-MESSAGES = 1_000
+MESSAGES = int(os.environ.get("BENCH_THROUGHPUT_MESSAGES", "1000"))  # per run
 RUNS = 3
 THREADS = (1, 4)
 CHANNEL = "bench"  # the persons are registered on this channel (bench.world.focal_persons)
