@@ -1,4 +1,6 @@
-"""`python -m bench [reply|throughput|wave|summary|start …]`: run every benchmark, or the ones named."""
+"""`python -m bench [reply|e2e|throughput|wave|summary|start …]`: run every benchmark, or the ones named, then
+print issue 16's goal table (every row met, NOT met or not run); `python -m bench profile` (not part of the
+default run) samples where the time goes."""
 
 from __future__ import annotations
 
@@ -6,25 +8,33 @@ import importlib
 import sys
 import time
 
-from bench.common import machine, note
+from bench import goals
+from bench.common import load, machine, note
 
-ALL = ["reply", "throughput", "wave", "summary", "start", "web_overview"]
+ALL = ["reply", "e2e", "throughput", "wave", "summary", "start", "web_overview"]
+EXTRA = ["profile"]
 
 
 def main(argv: list[str]) -> int:
     names = argv or ALL
-    unknown = [n for n in names if n not in ALL]
+    unknown = [n for n in names if n not in ALL + EXTRA]
     if unknown:
-        print(f"error: unknown benchmark {', '.join(unknown)}; choose among {', '.join(ALL)}", file=sys.stderr)
+        print(f"error: unknown benchmark {', '.join(unknown)}; choose among {', '.join(ALL + EXTRA)}", file=sys.stderr)
         return 2
     note(machine())
+    note(f"load before: {load()}")
     started = time.perf_counter()
     for name in names:
         note(f"== {name} ==")
         t0 = time.perf_counter()
         importlib.import_module(f"bench.{name}").main()
-        note(f"{name} took {time.perf_counter() - t0:.0f} s")
+        note(f"{name} took {time.perf_counter() - t0:.0f} s; load now: {load()}")
     note(f"all benchmarks took {time.perf_counter() - started:.0f} s")
+    note(f"load after: {load()}")
+    if names != EXTRA:
+        note("== goals of issue 16 ==")
+        for row in goals.table():
+            print(row, flush=True)
     return 0
 
 

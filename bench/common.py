@@ -8,6 +8,8 @@ import statistics
 import sys
 from collections.abc import Sequence
 
+from bench import goals
+
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
@@ -26,7 +28,13 @@ def median(values: Sequence[float]) -> float:
 
 
 def line(name: str, value: float | int | str, unit: str = "", goal: str | None = None, ok: bool | None = None) -> None:
-    """Print one figure: `name: value unit (goal …)`, flushed at once."""
+    """Print one figure: `name: value unit (goal …)`, flushed at once; a figure of issue 16's goal table
+    (`bench.goals`) gets its goal and verdict from there, and every number is kept for the closing table."""
+    if not isinstance(value, str):
+        goals.record(name, float(value))
+        if goal is None and name in goals.BY_FIGURE:
+            row = goals.BY_FIGURE[name]
+            goal, ok = row.text, row.ok(float(value))
     if isinstance(value, float):
         text = f"{value:.3g}" if abs(value) < 100 else f"{value:,.0f}"
     else:
@@ -50,12 +58,31 @@ def machine() -> str:
             f"SQLite {__import__('sqlite3').sqlite_version}")
 
 
-def pg_url() -> str | None:
-    """The PostgreSQL server for the PostgreSQL runs (TEST_DATABASE_URL), None when unreachable."""
+def load() -> str:
+    """The machine's load: averages over 1, 5, 15 min and running/total tasks, and the CPU pressure."""
+    try:
+        with open("/proc/loadavg") as f:
+            text = "loadavg " + " ".join(f.read().split()[:4])
+    except OSError:
+        return "unknown"
+    try:  # the share of time some runnable task waited for a CPU (Linux PSI)
+        with open("/proc/pressure/cpu") as f:
+            some = f.readline().split()
+        text += f"; cpu pressure {some[1]} {some[2]}"
+    except (OSError, IndexError):
+        pass
+    return text
+
+
+def pg_url(*figures: str) -> str | None:
+    """The PostgreSQL server for the PostgreSQL runs (TEST_DATABASE_URL), None when unreachable (then the
+    goal rows of `figures`, name prefixes, say so)."""
     from tests.helpers.databases import pg_admin_url, pg_reachable
 
     reason = pg_reachable()
     if reason:
         print(f"# {reason}: PostgreSQL runs skipped", file=sys.stderr)
+        for prefix in figures:
+            goals.skip(prefix, "PostgreSQL not reachable")
         return None
     return pg_admin_url()
