@@ -1,5 +1,6 @@
 """Repositories: intention-revealing queries over the models, used inside a unit of work."""
 
+from storage.repositories.chain import ChainRepository
 from storage.repositories.forms import FormRepository, PeriodRepository
 from storage.repositories.ops import DialogueRepository, InboxRepository, OutboxRepository, ReminderRepository
 from storage.repositories.people import InviteRepository, PeopleRepository
@@ -7,6 +8,6 @@ from storage.repositories.submissions import AnswerChange, SubmissionRepository
 from storage.repositories.units import UnitRepository
 
 __all__ = [
-    "AnswerChange", "DialogueRepository", "FormRepository", "InboxRepository", "InviteRepository", "OutboxRepository",
+    "AnswerChange", "ChainRepository", "DialogueRepository", "FormRepository", "InboxRepository", "InviteRepository", "OutboxRepository",
     "PeopleRepository", "PeriodRepository", "ReminderRepository", "SubmissionRepository", "UnitRepository",
 ]

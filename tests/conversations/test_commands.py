@@ -123,11 +123,13 @@ def test_press_agency_answers_form2_with_yes_no_buttons(registered: Callable[...
     agency = registered("QT-BAO")
     agency.send("/nop")
     assert "Chuyển đổi số báo chí kỳ 2026 — Báo Quảng Trị" in agency.text
-    assert "Hạn nộp: 25/11/2026" in agency.text and agency.title == "Câu 1/13"
+    assert "Hạn nộp: 25/11/2026" in agency.text and agency.title == "Câu 1/23"
     assert agency.labels[:2] == ["Có", "Không"]
     agency.press("Có")
-    assert "Đã lưu: Có" in agency.text and agency.title == "Câu 2/13"
-    assert "Năm 2026 chưa có chỉ tiêu (năm 2025: 75%; mục tiêu năm 2030: 100%)" in agency.text
+    assert "Đã lưu: Có" in agency.text and agency.title == "Câu 2/23"
+    # a share target says what it counts (Quảng Trị's plan, II.1 and II.2), not a bare "75%"
+    assert ("Năm 2026 chưa có chỉ tiêu (năm 2025: 75% cơ quan báo chí đưa nội dung lên các nền tảng số; "
+            "mục tiêu năm 2030: 100% cơ quan báo chí đưa nội dung lên các nền tảng số)") in agency.text
     agency.send("ko")
     assert "Đã lưu: Không" in agency.text
 

@@ -85,10 +85,10 @@ def test_digest_lists_late_units_of_the_subtree_only(app: App, bot: Bot) -> None
     [digest] = bot.channel.texts("8", "Chuyển đổi số")
     assert digest.title == "Units not yet reported: Chuyển đổi số báo chí, period 2026"
     assert digest.text.splitlines() == [
-        "As of 26/11/2026, 3 of 3 units under Quảng Trị are past their due date without sending:",
+        "As of 26/11/2026, 3 of 4 units under Quảng Trị are past their due date without sending:",
         "• Báo Quảng Trị: due 25/11, 1 day(s) late, not started",
         "• Tạp chí Cửa Việt: due 25/11, 1 day(s) late, not started, no focal person registered",
-        "• Đài Phát thanh - Truyền hình tỉnh Quảng Trị: due 25/11, 1 day(s) late, draft, 11/13 questions left, "
+        "• Đài Phát thanh - Truyền hình tỉnh Quảng Trị: due 25/11, 1 day(s) late, draft, 21/23 questions left, "
         "no focal person registered",
     ]
     assert digest.buttons[0][0].data == "cmd:tonghop"
