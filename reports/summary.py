@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from reports.aggregate import Aggregate, by_period
-from reports.completeness import Completeness, UnitRow, tally
+from reports.chain import RollUp, rollups
+from reports.completeness import Completeness, UnitRow, display_name, tally
 from reports.forms import GOAL_YEAR, FormInfo, Indicator, TargetInfo
 from reports.periods import previous_year_last, year_fraction, year_periods
 from reports.queries import SubmissionState, grouped
@@ -45,6 +46,7 @@ class Summary:
     lines: list[Line]
     year: list[Period] = field(default_factory=list)
     year_aggregates: dict[int, dict[str, Aggregate]] = field(default_factory=dict)
+    rollups: list[RollUp] = field(default_factory=list)  # the collecting units' forwardings in the scope
 
     @property
     def provisional(self) -> int:
@@ -59,8 +61,10 @@ def build_summary(uow: UnitOfWork, scope: Scope, form: FormInfo, period: Period,
     units, expected, states, counts = tally(uow, scope, form, period, today)
     year = year_periods(uow, period) if with_year else [period]
     figures = figures_for(uow, scope, form, period, form.indicators, expected, year)
+    names = {u.id: display_name(u, units, "vi") for u in units.values()}
     return Summary(form, period, scope, at, today, units, expected, states, counts, figures.previous_period,
-                   figures.lines, year, {p.id: figures.aggregates.get(p.id, {}) for p in year})
+                   figures.lines, year, {p.id: figures.aggregates.get(p.id, {}) for p in year},
+                   rollups(uow, scope, period, units, expected, names))
 
 
 @dataclass(frozen=True)
