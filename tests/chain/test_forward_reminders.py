@@ -48,8 +48,8 @@ def test_form1_forward_by_reaches_the_press_departments_analysts(app: App, bot: 
     app.clock.set(vn(2026, 12, 9, 9, 0))  # fwd-1 of 10/12 (Phụ lục I, II.2.b: 10/12 for Q4)
     bot.tick()
     [nudge] = [r for r in forward_texts(bot, "9") if "2026-Q4" in (r.title or "")]
-    assert "Báo cáo tổng hợp Chỉ tiêu Chiến lược báo chí kỳ 2026-Q4 của Cục Báo chí gửi Viện Chiến lược Thông tin " \
-           "và Truyền thông: hạn 10/12/2026 (còn 1 ngày). Đã nhận 0/34 đơn vị." == nudge.text
+    assert nudge.text == "Báo cáo tổng hợp Chỉ tiêu Chiến lược báo chí kỳ 2026-Q4 của Cục Báo chí gửi Viện Chiến lược Thông tin " \
+           "và Truyền thông: hạn 10/12/2026 (còn 1 ngày). Đã nhận 0/34 đơn vị."
     with app.uow() as uow:
         q4 = uow.periods.by_code("CL", "2026-Q4")
         rules = {r.rule for r in uow.session.query(ReminderLog).filter(ReminderLog.kind == "forward",

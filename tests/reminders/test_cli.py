@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import cli
-from tests.fakes import FakeBotApi, fake_telegram  # noqa: F401  (fixture)
 from storage.models import CollectorRound
+from tests.fakes import FakeBotApi, fake_telegram  # noqa: F401  (fixture)
 from tests.helpers.app import make_app
 from tests.helpers.clock import vn
 from tests.reminders.world import add_person, fill, log, outbox
