@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reports.aggregate import method_text, show
-from reports.forms import GOAL_YEAR
 from reports.rows import TextRow, comparison_rows, section_rows
 from reports.sheets import answers_sheet, figures_sheet, progress_sheet
 from reports.summary import Line, Summary
@@ -55,7 +54,7 @@ def _header(sh: Sheet, s: Summary, cols: list[Column], lang: str) -> None:
     sh.merged((top, 3), (top, 2 + year_cols), t("workbook.year", lang, year=s.period.year))
     for i, col in enumerate(cols[:-2], start=3):
         sh.text(sub, i, _col_title(col, s, lang), "header")
-    sh.merged((top, 1 + len(cols)), (sub, 1 + len(cols)), t("workbook.goal", lang, year=GOAL_YEAR))
+    sh.merged((top, 1 + len(cols)), (sub, 1 + len(cols)), t("workbook.goal", lang, year=s.form.goal_year(s.period.year) or ""))
     sh.merged((top, 2 + len(cols)), (sub, 2 + len(cols)), t("workbook.comparison", lang))
 
 
