@@ -167,7 +167,13 @@ def annex_sheet(book: Book, uow: UnitOfWork, s: Summary, lang: str) -> None:
 def summary_workbook(uow: UnitOfWork, s: Summary, lang: str = "vi") -> bytes:
     """The whole workbook as bytes; `s` must be built with `with_year=True` for the Quý columns."""
     book = Book()
-    annex_sheet(book, uow, s, lang)
+    if s.form.report().get("layout") == "agencies":  # Form 2: its own table, one row per press agency
+        from reports.table2 import build_table2
+        from reports.table2_sheet import table2_sheet
+
+        table2_sheet(book, build_table2(uow, s.scope, s.form, s.period, s.at, lang), lang)
+    else:
+        annex_sheet(book, uow, s, lang)
     figures_sheet(book, s, lang)
     progress_sheet(book, s, lang)
     answers_sheet(book, uow, s.scope, s.period, s.form, s.at.tzinfo, lang)
