@@ -44,7 +44,7 @@ def status_text(line: Line, lang: str, year: int) -> str:
     st: Status = line.status
     if st.code == "no_target":
         if st.reference:
-            return t("status.no_target_ref", lang, year=year, ref_year=st.reference.year, ref=st.reference.text)
+            return t("status.no_target_ref", lang, year=year, ref_year=st.reference.year, ref=st.reference.shown)
         return t("status.no_target", lang, year=year)
     return t(f"status.{st.code}", lang)
 
