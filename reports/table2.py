@@ -12,6 +12,7 @@ from datetime import datetime
 
 from reports.aggregate import Aggregate, by_period, rule_text, show
 from reports.chain import RollUp
+from reports.chain import rollups as all_rollups
 from reports.completeness import UnitRow, display_name
 from reports.forms import FormInfo, Indicator
 from reports.queries import grouped
@@ -119,7 +120,9 @@ def build_table2(uow: UnitOfWork, scope: Scope, form: FormInfo, period: Period, 
     total = build_summary(uow, scope, form, period, at)
     parents = sorted({u.path.rstrip("/").rsplit("/", 1)[0] + "/" for u in total.expected if u.kind == "agency"})
     by_path = {u.path: u for u in total.units.values()}
-    rollups = {r.unit.id: r for r in total.rollups}
+    names = {u.id: display_name(u, total.units, lang) for u in total.units.values()}
+    # the scope's own root included: its row shows whether it forwarded
+    rollups = {r.unit.id: r for r in all_rollups(uow, Scope(), period, total.units, total.expected, names)}
     groups = []
     for path in parents:
         unit = by_path.get(path)

@@ -47,9 +47,9 @@ def applies(form: FormInfo, period: Period, key: str) -> bool:
 
 
 def keys_in(form: FormInfo, period: Period, code: str) -> list[str]:
-    """Keys of the questions that go to outline section `code` and are asked this period."""
+    """Keys of the free-text questions that go to outline section `code` and are asked this period."""
     return [q["key"] for q in (form.definition or {}).get("questions", [])
-            if q.get("outline") == code and applies(form, period, q["key"])]
+            if q.get("outline") == code and q.get("kind") == "section" and applies(form, period, q["key"])]
 
 
 def unit_texts(uow: UnitOfWork, scope: Scope, period: Period, keys: list[str], lang: str) -> list[str]:

@@ -49,7 +49,7 @@ def _figures(d: Draft, uow: UnitOfWork, s: Summary, code: str, title: str, lang:
     header = [t(f"draft.col_{k}", lang, period=s.period.code, year=y) for k, y in
               (("stt", 0), ("indicator", 0), ("provider", 0), ("value", 0), ("target", year), ("goal", goal),
                ("status", 0))]
-    d.table(header, _rows(s, lang), size=11)
+    d.table(header, _rows(s, lang), size=11, widths_mm=[10, 55, 22, 22, 18, 18, 20])
     d.paragraph(t("draft.flags_title", lang), bold=True, italic=True)
     for text in flag_lines(s, lang):
         d.item(text)
@@ -70,7 +70,7 @@ def _lines(d: Draft, lines: list[str], lang: str) -> None:
 def build_form1(uow: UnitOfWork, s: Summary, author: Author, lang: str = "vi") -> bytes:
     """The whole draft as .docx bytes."""
     d = Draft(lang)
-    d.header(author.parent, author.name, _title(s), t("draft.period_q", lang, period=s.period.code, covers=_covers(s)),
+    d.header("", author.name, _title(s), t("draft.period_q", lang, period=s.period.code, covers=_covers(s)),
              author.to)
     d.paragraph(t("draft.intro", lang, source=s.form.title if not (s.form.definition or {}).get("source")
                   else s.form.definition["source"], unit=author.name, period=s.period.code), indent_mm=10)

@@ -59,15 +59,17 @@ def _annex(d: Draft, table: Table2, author: Author, lang: str) -> None:
     d.paragraph(t("draft.appendix", lang, year=table.period.year), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     d.paragraph(t("draft.appendix_note", lang, unit=author.name), italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     rows = body_rows(table, lang)
+    item = (267 - 70) / max(1, len(table.items))
     d.table(header(table, lang), [cells for _, cells in rows], size=8,
-            bold_rows={i for i, (style, _) in enumerate(rows) if style == "group"})
+            bold_rows={i for i, (style, _) in enumerate(rows) if style == "group"},
+            widths_mm=[8, 40, 22, *[item] * len(table.items)])
 
 
 def build_form2(uow: UnitOfWork, table: Table2, author: Author, lang: str = "vi") -> bytes:
     """The whole draft as .docx bytes."""
     d = Draft(lang)
     title = table.form.report().get("title") or table.form.title
-    d.header(author.parent, author.name, title, t("draft.period_y", lang, year=table.period.year), author.to)
+    d.header("", author.name, title, t("draft.period_y", lang, year=table.period.year), author.to)
     source = (table.form.definition or {}).get("source") or table.form.title
     d.paragraph(t("draft.intro", lang, source=source, unit=author.name, period=table.period.code), indent_mm=10)
     d.paragraph(t("draft.situation", lang) + ":", bold=True, italic=True)

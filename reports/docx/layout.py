@@ -74,8 +74,13 @@ class Draft:
         return p
 
     def header(self, parent: str, unit: str, title: str, subtitle: str, to: str) -> None:
-        """Unit and motto, number and date lines (blank for the clerk), the title, and the addressee."""
+        """Unit and motto, number and date lines (blank for the clerk), the title, and the addressee.
+
+        `parent` is the governing body's line above the unit's name; the unit tree does not hold it (a
+        province's is its People's Committee), so the drafts leave it to the clerk by passing "".
+        """
         table = self.doc.add_table(rows=2, cols=2)
+        _widths(table, [62, 103])
         left, right = table.rows[0].cells
         top = [(parent.upper(), SMALL_PT, False)] if parent else []
         _cell(left, [*top, (unit.upper(), SMALL_PT, True), ("———", SMALL_PT, False)], center=True)
@@ -85,6 +90,9 @@ class Draft:
         _cell(number, [(t("draft.number_line", self.lang), SMALL_PT, False)], center=True)
         _cell(place, [(t("draft.date_line", self.lang), BODY_PT, False)], center=True, italic=True)
         self.paragraph(t("draft.kind", self.lang), BODY_PT, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        kind = t("draft.kind", self.lang).lower() + " "
+        if title.lower().startswith(kind):  # «BÁO CÁO» / «Kết quả …», not «Báo cáo kết quả …» twice
+            title = title[len(kind)].upper() + title[len(kind) + 1:]
         self.paragraph(title, BODY_PT, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         if subtitle:
             self.paragraph(subtitle, BODY_PT, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -100,11 +108,13 @@ class Draft:
         """A `- Unit: text` line, indented like the body."""
         self.paragraph(f"- {text}", BODY_PT, indent_mm=10)
 
-    def table(self, header: list[str], rows: list[list[str]], size: int = SMALL_PT, bold_rows: set[int] = frozenset()
-              ) -> Table:
+    def table(self, header: list[str], rows: list[list[str]], size: int = SMALL_PT, bold_rows: set[int] = frozenset(),
+              widths_mm: list[float] | None = None) -> Table:
         """A bordered table whose header row repeats on every page."""
         table = self.doc.add_table(rows=1 + len(rows), cols=len(header))
         table.style = "Table Grid"
+        if widths_mm:
+            _widths(table, widths_mm)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         for c, title in enumerate(header):
             _cell(table.rows[0].cells[c], [(title, size, True)], center=True)
@@ -125,6 +135,7 @@ class Draft:
     def signature(self, recipients: list[str], signer: str) -> None:
         """`Nơi nhận:` on the left, the signer's title on the right (the name is left for the clerk)."""
         table = self.doc.add_table(rows=1, cols=2)
+        _widths(table, [80, 85])
         left, right = table.rows[0].cells
         _cell(left, [(t("draft.recipients", self.lang), 12, True), *[(f"- {r};", 11, False) for r in recipients],
                      (t("draft.archive", self.lang), 11, False)])
@@ -152,6 +163,15 @@ def _cell(cell, lines: list[tuple[str, int, bool]], center: bool = False, italic
         _font(run, size, bold, italic or (italic_from is not None and i >= italic_from))
 
 
+def _widths(table: Table, widths_mm: list[float]) -> None:
+    """Fixed column widths (Word reads the cells', LibreOffice the grid's: set both)."""
+    table.autofit = False
+    for column, width in zip(table.columns, widths_mm, strict=False):
+        column.width = Mm(width)
+        for cell in column.cells:
+            cell.width = Mm(width)
+
+
 def _repeat_header(row) -> None:  # noqa: ANN001
     """Mark a row as the table's header, repeated at the top of each page."""
     mark = OxmlElement("w:tblHeader")
@@ -160,7 +180,8 @@ def _repeat_header(row) -> None:  # noqa: ANN001
 
 
 def _page_numbers(section) -> None:  # noqa: ANN001
-    """The page number, centred at the top of every page (a PAGE field Word and LibreOffice update)."""
+    """The page number, centred at the top of every page but the first (a PAGE field Word and LibreOffice update)."""
+    section.different_first_page_header_footer = True
     p = section.header.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     field = OxmlElement("w:fldSimple")

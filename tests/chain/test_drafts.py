@@ -43,7 +43,7 @@ def test_form2_draft_for_the_province_follows_the_5422_outline(app: App, registe
     assert doc.filename == "baocao-CDS-2026-QUANGTRI.docx"
     lines = paragraphs(doc.data)
     head = tables(doc.data)[0]
-    assert head[0][0].split("\n") == ["CỤC BÁO CHÍ", "QUẢNG TRỊ", "———"]
+    assert head[0][0].split("\n") == ["QUẢNG TRỊ", "———"]
     assert head[0][1].split("\n")[:2] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
     assert head[1] == ["Số:        /BC-……", "……, ngày …… tháng …… năm ……"]  # left for the clerk
     assert "BÁO CÁO" in lines and "Kính gửi: Cục Báo chí." in lines
