@@ -38,11 +38,18 @@ def test_help_depends_on_the_role(registered: Callable[..., Chat]) -> None:
 
 
 def test_analyst_without_focal_role_cannot_submit(registered: Callable[..., Chat]) -> None:
-    analyst = registered("CBC", "analyst")
+    analyst = registered("HANOI", "analyst")  # Hà Nội collects from nobody: no part of a roll-up to write
     analyst.send("/nop")
     assert "không phải đầu mối" in analyst.text
     analyst.send("/han")
-    assert "không phải đầu mối" in analyst.text
+    assert "Hiện không có kỳ báo cáo nào đang mở" in analyst.text
+
+
+def test_an_analyst_of_a_collecting_unit_writes_its_own_part(registered: Callable[..., Chat]) -> None:
+    analyst = registered("CBC", "analyst")  # Cục Báo chí collects Form 1 and answers indicators 3-9 itself
+    analyst.send("/nop")
+    assert "Anh/Chị muốn nộp số liệu cho kỳ nào?" in analyst.text and "CL 2026-Q4 · hạn 05/12 · chưa bắt đầu" in \
+        analyst.labels
 
 
 def test_cancel_when_idle_and_in_a_dialogue(province: Chat) -> None:
