@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.chain_commands import chain_commands
 from bot.reminder_commands import reminder_commands
 from bot.summaries import summary_commands
 from bot.web.command import web_commands
@@ -15,4 +16,4 @@ if TYPE_CHECKING:
 
 def extra_commands(app: App) -> dict[str, ExtraCommand]:
     """Analyst and admin commands, by canonical name."""
-    return {**summary_commands(app), **reminder_commands(app), **web_commands(app)}
+    return {**summary_commands(app), **reminder_commands(app), **web_commands(app), **chain_commands(app)}

@@ -50,7 +50,9 @@ FILE_KINDS = ("document", "photo", "sticker", "voice", "video", "video_note", "a
 MENU = [("nop", "Nộp hoặc tiếp tục nộp số liệu"), ("xem", "Xem số liệu đơn vị đã gửi"),
         ("han", "Các kỳ đang mở và hạn nộp"), ("huy", "Tạm dừng, giữ bản nháp"),
         ("tonghop", "Tổng hợp: tóm tắt, biểu đồ, Excel"), ("thieu", "Đơn vị chưa nộp"),
-        ("chitieu", "Một chỉ tiêu theo đơn vị"), ("huongdan", "Hướng dẫn"), ("lienket", "Dùng chung tài khoản Zalo/Telegram"),
+        ("chitieu", "Một chỉ tiêu theo đơn vị"), ("duyet", "Tình hình tổng hợp của đơn vị thu thập"),
+        ("yeucausua", "Yêu cầu đơn vị sửa số liệu"), ("guilen", "Gửi báo cáo tổng hợp lên cấp trên"),
+        ("baocao", "Dự thảo báo cáo (Word)"), ("huongdan", "Hướng dẫn"), ("lienket", "Dùng chung tài khoản Zalo/Telegram"),
         ("lang", "Ngôn ngữ / Language")]
 
 

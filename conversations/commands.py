@@ -21,8 +21,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "chitieu": ("chi tieu", "chitieu", "indicator"),
     "nhacnho": ("nhac nho", "nhacnho", "remind"),
     "web": ("web", "trang web"),
+    "baocao": ("bao cao", "baocao", "du thao", "report", "draft"),
+    "duyet": ("duyet", "xet duyet", "xem xet", "review"),
+    "yeucausua": ("yeu cau sua", "yeucausua", "tra lai", "de nghi sua", "ask back"),
+    "guilen": ("gui len", "guilen", "chuyen", "chuyen len", "gui tong hop", "forward"),
 }
-SLASH_NAMES = {"help": "huongdan", "tong_hop": "tonghop", "nhac_nho": "nhacnho", "chi_tieu": "chitieu"}
+SLASH_NAMES = {"help": "huongdan", "tong_hop": "tonghop", "nhac_nho": "nhacnho", "chi_tieu": "chitieu",
+               "bao_cao": "baocao", "gui_len": "guilen", "yeu_cau_sua": "yeucausua"}
 _WORD_TO_NAME = {word: name for name, words in ALIASES.items() for word in words}
 _MAX_WORDS = max(len(w.split()) for w in _WORD_TO_NAME)
 
@@ -50,6 +55,13 @@ def match_command(text: str) -> tuple[str, str] | None:
     return None
 
 
+def _code_like(token: str) -> bool:
+    """A period (`2026-Q4`), a form or unit code (`CDS`, `QT-BAO`), a form typed small (`cds`), or `ok`."""
+    if token.lower() in ("ok", "cl", "cds"):
+        return True
+    return bool(re.fullmatch(r"[A-Z0-9][A-Z0-9/_-]*|\d{4}(-?[QqHhMm]\d{1,2})?|[QqHh]\d/\d{4}", token))
+
+
 def _args_fit(name: str, args: str) -> bool:
     """Bare words take arguments only where the command expects them (avoids eating answers)."""
     if not args:
@@ -58,4 +70,9 @@ def _args_fit(name: str, args: str) -> bool:
         return bool(re.fullmatch(r"\d{1,2}( \S+)?", args))
     if name in ("nop", "xem", "tonghop", "thieu"):
         return bool(re.fullmatch(r"[A-Za-z]*\s*\d{4}(-[QqHhMm]\d{1,2})?( \w+)?", args))
+    if name in ("baocao", "duyet", "guilen"):  # codes only: period, form, unit (QT-BAO), `ok`
+        tokens = args.split()
+        return len(tokens) <= 5 and all(_code_like(t) for t in tokens)
+    if name == "yeucausua":  # a unit code, then what to correct
+        return bool(re.match(r"[A-Z0-9][A-Z0-9_-]+(\s|$)", args))
     return name in ("start", "lang")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from conversations.chain import commands as chain
 from conversations.commands import match_command
 from conversations.flows import answering, buttons, info, registration, review, submit
 from conversations.invites import looks_like_code
@@ -85,6 +86,8 @@ class Engine:
             answering.on_text(turn, text)
         elif mode == Mode.PICKING:
             review.pick_by_text(turn, text)
+        elif mode == Mode.ASKING_BACK:
+            chain.on_reason(turn, text)
         elif mode == Mode.REVIEW:
             turn.say(turn.t("dialogue.review_use_buttons"))
             sheet = _sheet_or_none(turn)
@@ -96,8 +99,9 @@ class Engine:
     def button(self, turn: Turn, data: str) -> None:
         """A pressed button; its data says what it is for."""
         action, _, rest = data.partition(":")
-        if action == "cmd":
-            self.command(turn, rest, "")
+        if action == "cmd":  # `cmd:guilen ok CDS 2026 QUANGTRI`: a command with its arguments
+            name, _, args = rest.partition(" ")
+            self.command(turn, name, args)
         elif action in buttons.HANDLERS:
             key, _, extra = rest.partition(":")
             buttons.on_question_button(turn, action, key, extra)

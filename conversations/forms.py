@@ -21,6 +21,13 @@ class TargetSpec:
     text: str
     value: Value
     kind: str
+    wording: str = ""  # "50% cơ quan báo chí có doanh thu tăng từ 20% trở lên" (a share says what it counts)
+    source: str | None = None
+
+    @property
+    def shown(self) -> str:
+        """The target as people read it: its wording, else the value as written."""
+        return self.wording or self.text
 
 
 @dataclass(frozen=True)
@@ -107,9 +114,13 @@ def build_spec(form: Form, targets: list[Target], scope_codes: dict[int, str]) -
     definition = FormDef.model_validate(form.definition)
     by_key: dict[str, list[TargetSpec]] = {}
     for t in targets:
+        scope = scope_codes.get(t.scope_unit_id) if t.scope_unit_id else None
+        q = next(q for q in definition.questions if q.key == t.question_key)
+        d = next((d for d in q.targets if d.year == t.year and d.scope == scope), None)
+        counts = (d.counts if d else None) or q.target_counts
         by_key.setdefault(t.question_key, []).append(TargetSpec(
-            year=t.year, scope=scope_codes.get(t.scope_unit_id) if t.scope_unit_id else None, text=t.text,
-            value=Value.from_json(t.value), kind=t.kind))
+            year=t.year, scope=scope, text=t.text, value=Value.from_json(t.value), kind=t.kind,
+            wording=f"{d.value} {counts}" if d and counts else "", source=d.source if d else None))
     questions = tuple(QuestionSpec(q, answer_spec(q), tuple(by_key.get(q.key, []))) for q in definition.questions)
     return FormSpec(form.id, form.version, definition, questions)
 

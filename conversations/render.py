@@ -60,12 +60,12 @@ def target_line(turn: Turn, sheet: Sheet, q: QuestionSpec) -> str | None:
     year = sheet.period.year
     target = q.target_for(year, scopes)
     if target:
-        return turn.t("dialogue.target", year=year, target=target.text)
+        return turn.t("dialogue.target", year=year, target=target.shown)
     if not q.targets:
         return None
     before, after = q.nearest_targets(year, scopes)
-    details = [turn.t("dialogue.target_was", year=t.year, target=t.text) for t in (before,) if t]
-    details += [turn.t("dialogue.target_goal", year=t.year, target=t.text) for t in (after,) if t]
+    details = [turn.t("dialogue.target_was", year=t.year, target=t.shown) for t in (before,) if t]
+    details += [turn.t("dialogue.target_goal", year=t.year, target=t.shown) for t in (after,) if t]
     if details:
         return turn.t("dialogue.no_target_details", year=year, details="; ".join(details))
     return turn.t("dialogue.no_target", year=year)

@@ -14,6 +14,7 @@ class Mode:
     ANSWERING = "answering"  # a question is on screen (see `step`)
     REVIEW = "review"  # the summary with Send / Change / Keep as draft
     PICKING = "picking"  # choosing which answer to change
+    ASKING_BACK = "asking_back"  # an analyst types what a unit should correct (`/yeucausua UNIT`)
 
 
 class Step:

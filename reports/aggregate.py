@@ -125,7 +125,7 @@ def show(q: Indicator, agg: Aggregate | None, lang: str) -> str:
     if agg is None or agg.value is None:
         return "—"
     v = agg.value
-    if agg.method == "share_meeting":
+    if agg.method in ("share_meeting", "share_meeting_among"):
         return f"{fmt_percent(v, lang, 1)} ({fmt_number(agg.numerator or 0, lang, 0)}/{fmt_number(agg.denominator or 0, lang, 0)})"
     if q.shape is Shape.SHARE_PAIR and q.percent_like:
         return f"{fmt_percent(v, lang, 1)}/{fmt_percent(HUNDRED - v, lang, 1)}"

@@ -18,7 +18,6 @@ from storage.uow import UnitOfWork
 from storage.values import Shape, Value
 
 PERCENT_SHAPES = (Shape.SHARE_PAIR, Shape.RATIO, Shape.PERCENT, Shape.GROWTH)
-GOAL_YEAR = 2025  # the strategy's goal year: Phụ lục I has a "Mục tiêu 2025" column
 
 
 @dataclass(frozen=True)
@@ -61,6 +60,14 @@ class TargetInfo:
     text: str
     kind: str
     number: Decimal | None
+    wording: str = ""  # "50% cơ quan báo chí có doanh thu tăng từ 20% trở lên" (what a share counts)
+    source: str | None = None  # document and clause
+    among: str | None = None  # the share counts only units answering yes to this question
+
+    @property
+    def shown(self) -> str:
+        """The target as people read it: its wording, else the value as written."""
+        return self.wording or self.text
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,16 @@ class FormInfo:
     sections: tuple[Indicator, ...]
     targets: tuple[TargetInfo, ...]
     reminder_offsets: tuple[int, ...]
+    definition: dict[str, Any] | None = None
+
+    def goal_year(self, year: int) -> int | None:
+        """The goal shown beside year `year`: the first goal year from `year` on (2025, then 2030), else the last."""
+        years = sorted({x.year for x in self.targets if x.kind == "goal"})
+        return next((y for y in years if y >= year), years[-1] if years else None)
+
+    def report(self) -> dict[str, Any]:
+        """The catalog's `report:` block (titles, outline, addressee), empty when the form has none."""
+        return (self.definition or {}).get("report") or {}
 
     def indicator(self, key: str) -> Indicator:
         """The indicator or section with this key."""
@@ -117,10 +134,15 @@ def _indicator(q: dict[str, Any], default_outlier: float, position: int) -> Indi
         optional=bool(q.get("optional")), unit_of_measure=q.get("unit_of_measure"), outlier_pct=float(outlier))
 
 
-def _target(t: Target, codes: dict[int, str]) -> TargetInfo:
+def _target(t: Target, codes: dict[int, str], questions: dict[str, dict[str, Any]]) -> TargetInfo:
     value = Value.from_json(t.value)
-    return TargetInfo(t.question_key, t.year, codes.get(t.scope_unit_id) if t.scope_unit_id else None,
-                      t.text, t.kind, value.number)
+    scope = codes.get(t.scope_unit_id) if t.scope_unit_id else None
+    q = questions.get(t.question_key) or {}
+    d = next((d for d in q.get("targets") or () if d["year"] == t.year and d.get("scope") == scope), {})
+    counts = d.get("counts") or q.get("target_counts")
+    wording = f"{d['value']} {counts}" if d and counts else ""
+    return TargetInfo(t.question_key, t.year, scope, t.text, t.kind, value.number, wording, d.get("source"),
+                      d.get("among"))
 
 
 def form_info(uow: UnitOfWork, code: str) -> FormInfo:
@@ -140,9 +162,10 @@ def _build(uow: UnitOfWork, form: Form) -> FormInfo:
     codes = dict(uow.session.execute(select(Unit.id, Unit.code).where(Unit.id.in_(scope_ids))).all()) \
         if scope_ids else {}
     offsets = tuple((d.get("reminders") or {}).get("offsets_days") or ())
+    by_key = {q["key"]: q for q in d["questions"]}
     return FormInfo(form.id, form.code, form.title, d.get("short_title") or form.title, d.get("numbering", "Câu"),
                     tuple(q for q in questions if not q.is_section), tuple(q for q in questions if q.is_section),
-                    tuple(_target(x, codes) for x in targets), offsets)
+                    tuple(_target(x, codes, by_key) for x in targets), offsets, d)
 
 
 def all_forms(uow: UnitOfWork) -> list[FormInfo]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from reports.chain import RollUp, rollup_lines, rollups
 from reports.completeness import Completeness, UnitRow, display_name, due_of, tally
 from reports.contacts import Contact, contact_text, focal_contacts
 from reports.forms import FormInfo
@@ -42,6 +43,7 @@ class Missing:
     at: datetime
     completeness: Completeness
     owed: list[Owed]
+    rollups: list[RollUp] = field(default_factory=list)  # roll-ups of the scope's collecting units
 
 
 def provisional_keys(uow: UnitOfWork, scope: Scope, period_id: int) -> dict[int, list[str]]:
@@ -74,7 +76,8 @@ def missing(uow: UnitOfWork, scope: Scope, form: FormInfo, period: Period, at: d
             owed.append(Owed(u, display_name(u, units, lang), "provisional", 0, 0, keys, tuple(contacts.get(u.id, ()))))
     order = {"none": 0, "draft": 1, "provisional": 2}
     owed.sort(key=lambda o: (order[o.state], o.unit.path))
-    return Missing(form, period, scope, at, counts, owed)
+    names = {u.id: display_name(u, units, lang) for u in units.values()}
+    return Missing(form, period, scope, at, counts, owed, rollups(uow, scope, period, units, expected, names))
 
 
 def _natural(number: str) -> tuple[int, str]:
@@ -99,6 +102,8 @@ def missing_text(m: Missing, lang: str = "vi") -> tuple[str, bool]:
     prov = [o for o in m.owed if o.state == "provisional"]
     head = [t("missing.scope", lang, scope=m.scope.label(lang), due=due_range(first_due(m.period), m.period.due_on), at=moment(m.at)),
             t("missing.counts", lang, missing=len(not_sent), expected=c.expected, provisional=len(prov))]
+    if m.rollups:
+        head += ["", *rollup_lines(m.rollups, m.at, lang)]
     if not m.owed:
         return "\n".join([*head, "", t("missing.all_done", lang)]), False
     body: list[str] = []

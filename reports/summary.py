@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from reports.aggregate import Aggregate, by_period
-from reports.completeness import Completeness, UnitRow, tally
-from reports.forms import GOAL_YEAR, FormInfo, Indicator, TargetInfo
+from reports.among import restricted
+from reports.chain import RollUp, rollups
+from reports.completeness import Completeness, UnitRow, display_name, tally
+from reports.forms import FormInfo, Indicator, TargetInfo
 from reports.periods import previous_year_last, year_fraction, year_periods
 from reports.queries import SubmissionState, grouped
 from reports.scope import Scope
@@ -45,6 +47,7 @@ class Summary:
     lines: list[Line]
     year: list[Period] = field(default_factory=list)
     year_aggregates: dict[int, dict[str, Aggregate]] = field(default_factory=dict)
+    rollups: list[RollUp] = field(default_factory=list)  # the collecting units' forwardings in the scope
 
     @property
     def provisional(self) -> int:
@@ -59,8 +62,10 @@ def build_summary(uow: UnitOfWork, scope: Scope, form: FormInfo, period: Period,
     units, expected, states, counts = tally(uow, scope, form, period, today)
     year = year_periods(uow, period) if with_year else [period]
     figures = figures_for(uow, scope, form, period, form.indicators, expected, year)
+    names = {u.id: display_name(u, units, "vi") for u in units.values()}
     return Summary(form, period, scope, at, today, units, expected, states, counts, figures.previous_period,
-                   figures.lines, year, {p.id: figures.aggregates.get(p.id, {}) for p in year})
+                   figures.lines, year, {p.id: figures.aggregates.get(p.id, {}) for p in year},
+                   rollups(uow, scope, period, units, expected, names))
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,7 @@ def figures_for(uow: UnitOfWork, scope: Scope, form: FormInfo, period: Period, i
         kinds[u.kind] = kinds.get(u.kind, 0) + 1
     lines = [_line(form, scope, period, q, at(period, q.key), at(previous, q.key), at(baseline, q.key), kinds)
              for q in indicators]
+    lines = [restricted(uow, scope, form, period, line) for line in lines]  # targets counting some units only
     return Figures(lines, aggregates, previous)
 
 
@@ -99,4 +105,6 @@ def _line(form: FormInfo, scope: Scope, period: Period, q: Indicator, agg: Aggre
     baseline = base.value if base and base.value is not None else (last_target.number if last_target else None)
     status = assess(q, agg.value if agg else None, target, reference, baseline, year_fraction(period))
     providers = sum(kinds.get(kind, 0) for kind in q.providers)
-    return Line(q, agg, previous, status, providers, form.target_for(q.key, GOAL_YEAR, scopes))
+    goal_year = form.goal_year(period.year)
+    goal = form.target_for(q.key, goal_year, scopes) if goal_year else None
+    return Line(q, agg, previous, status, providers, goal)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from reports.aggregate import Aggregate, method_text, show
+from reports.chain import summary_line
 from reports.forms import Indicator
 from reports.periods import first_due
 from reports.status import Status
@@ -33,6 +34,8 @@ def head_lines(s: Summary, lang: str) -> list[str]:
     lines.append(t("summary.rates", lang, rate=fmt_percent(c.rate, lang, 1), on_time=fmt_percent(c.rate_on_time, lang, 1)))
     if s.provisional:
         lines.append(t("summary.provisional", lang, count=s.provisional))
+    if s.rollups:
+        lines.append(summary_line(s.rollups, lang))
     return lines
 
 
@@ -41,7 +44,7 @@ def status_text(line: Line, lang: str, year: int) -> str:
     st: Status = line.status
     if st.code == "no_target":
         if st.reference:
-            return t("status.no_target_ref", lang, year=year, ref_year=st.reference.year, ref=st.reference.text)
+            return t("status.no_target_ref", lang, year=year, ref_year=st.reference.year, ref=st.reference.shown)
         return t("status.no_target", lang, year=year)
     return t(f"status.{st.code}", lang)
 

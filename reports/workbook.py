@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reports.aggregate import method_text, show
-from reports.forms import GOAL_YEAR
 from reports.rows import TextRow, comparison_rows, section_rows
 from reports.sheets import answers_sheet, figures_sheet, progress_sheet
 from reports.summary import Line, Summary
@@ -55,7 +54,7 @@ def _header(sh: Sheet, s: Summary, cols: list[Column], lang: str) -> None:
     sh.merged((top, 3), (top, 2 + year_cols), t("workbook.year", lang, year=s.period.year))
     for i, col in enumerate(cols[:-2], start=3):
         sh.text(sub, i, _col_title(col, s, lang), "header")
-    sh.merged((top, 1 + len(cols)), (sub, 1 + len(cols)), t("workbook.goal", lang, year=GOAL_YEAR))
+    sh.merged((top, 1 + len(cols)), (sub, 1 + len(cols)), t("workbook.goal", lang, year=s.form.goal_year(s.period.year) or ""))
     sh.merged((top, 2 + len(cols)), (sub, 2 + len(cols)), t("workbook.comparison", lang))
 
 
@@ -168,7 +167,13 @@ def annex_sheet(book: Book, uow: UnitOfWork, s: Summary, lang: str) -> None:
 def summary_workbook(uow: UnitOfWork, s: Summary, lang: str = "vi") -> bytes:
     """The whole workbook as bytes; `s` must be built with `with_year=True` for the Quý columns."""
     book = Book()
-    annex_sheet(book, uow, s, lang)
+    if s.form.report().get("layout") == "agencies":  # Form 2: its own table, one row per press agency
+        from reports.table2 import build_table2
+        from reports.table2_sheet import table2_sheet
+
+        table2_sheet(book, build_table2(uow, s.scope, s.form, s.period, s.at, lang), lang)
+    else:
+        annex_sheet(book, uow, s, lang)
     figures_sheet(book, s, lang)
     progress_sheet(book, s, lang)
     answers_sheet(book, uow, s.scope, s.period, s.form, s.at.tzinfo, lang)

@@ -7,6 +7,7 @@ from types import TracebackType
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.repositories import (
+    ChainRepository,
     DialogueRepository,
     FormRepository,
     InboxRepository,
@@ -37,6 +38,7 @@ class UnitOfWork:
         self.dialogues, self.inbox = DialogueRepository(s), InboxRepository(s)
         self.reminders, self.outbox = ReminderRepository(s), OutboxRepository(s)
         self.web = WebRepository(s)
+        self.chain = ChainRepository(s)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

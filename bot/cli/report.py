@@ -16,7 +16,7 @@ from reports.sheets import figures_csv
 from reports.summary import build_summary
 from reports.text import summary_text, title
 
-REPORT_FORMATS = ("text", "xlsx", "png", "csv")
+REPORT_FORMATS = ("text", "xlsx", "png", "csv", "docx")
 EXPORT_FORMATS = ("csv", "xlsx")
 
 
@@ -43,17 +43,23 @@ def report(
     period: Annotated[str, typer.Option("--period", help="Period code, e.g. 2026-Q3 or 2026.")],
     form: Annotated[str | None, typer.Option("--form", help="Form code (CL, CDS); only if the period is ambiguous.")] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="Only this unit's subtree (default: every unit).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="text | xlsx | png | csv")] = "text",
+    fmt: Annotated[str, typer.Option("--format", help="text | xlsx | png | csv | docx (the report draft)")] = "text",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout for text/csv).")] = None,
     lang: Annotated[str, typer.Option("--lang", help="vi | en")] = "vi",
 ) -> None:
-    """A period's summary: completeness, each indicator's aggregate, target and status."""
+    """A period's summary: completeness, each indicator's aggregate, target and status (docx: the report draft)."""
     fmt = _check(fmt, REPORT_FORMATS)
     app = app_from_env()
     with app.read_uow() as uow:
         scope = subtree_scope(uow, unit)
         at = app.clock.local()
         found, chosen = choose_exactly(uow, scope, period, form, at)
+        if fmt == "docx":
+            from reports.drafts import draft_bytes
+
+            name, data, _ = draft_bytes(uow, scope, found, chosen, at, lang)
+            _emit(data, output, name)
+            return
         s = build_summary(uow, scope, found, chosen, at, with_year=fmt == "xlsx")
         stem = file_stem("tonghop", found, chosen)
         if fmt == "text":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from conversations.catalog.forwarding import forward_deadlines
 from conversations.catalog.schema import FormDef, PeriodSlot
 
 
@@ -22,6 +23,7 @@ class PeriodPlan:
     covers: list[str]
     deadlines: dict[str, str] = field(default_factory=dict)
     sections: list[str] = field(default_factory=list)
+    forward_deadlines: dict[str, str] = field(default_factory=dict)
 
 
 def _day(year: int, mmdd: str) -> date:
@@ -57,6 +59,7 @@ def plan_slot(form: FormDef, year: int, slot: PeriodSlot) -> PeriodPlan:
         covers=_covered(year, slot.covers),
         deadlines={k: d.isoformat() for k, d in deadlines.items()},
         sections=list(slot.sections),
+        forward_deadlines=forward_deadlines(form, year, slot),
     )
 
 

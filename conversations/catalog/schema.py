@@ -47,6 +47,9 @@ class TargetDef(Strict):
     kind: Literal["estimate", "plan", "goal"] = "plan"
     scope: str | None = None  # unit code whose own target this is; None = national
     note: str | None = None
+    source: str | None = None  # the document and clause the target is taken from
+    among: str | None = None  # a yes/no question: the share counts only units answering yes (e.g. e-press)
+    counts: str | None = None  # what the share counts, when it differs from the question's `target_counts`
 
 
 class OutlierRule(Strict):
@@ -85,6 +88,8 @@ class QuestionDef(Strict):
     kind: Literal["indicator", "section"] = "indicator"
     targets: list[TargetDef] = []
     outlier: OutlierRule | None = None
+    outline: str | None = None  # the report section the answer goes to (5422 outline I.2, II, III.3 …)
+    target_counts: str | None = None  # a share target counts these: "cơ quan báo chí có doanh thu tăng …"
 
     @model_validator(mode="after")
     def _sections_are_text(self) -> QuestionDef:
@@ -102,7 +107,8 @@ class PeriodSlot(Strict):
     covers: list[int] = Field(min_length=1)
     due: str | None = None
     due_by_collector: dict[KindName, str] = {}
-    forward_by: str | None = None
+    forward_by: str | None = None  # the collecting level forwards its roll-up upward by this day
+    forward_by_collector: dict[KindName, str] = {}  # … or by a day that depends on the collector's kind
     sections: list[str] = []
 
     @field_validator("due", "forward_by")
@@ -122,9 +128,10 @@ class PeriodSlot(Strict):
 
     @model_validator(mode="after")
     def _some_due(self) -> PeriodSlot:
-        for kind, day in self.due_by_collector.items():
-            if not MMDD.match(day):
-                raise ValueError(f"due_by_collector.{kind}: {day!r} is not MM-DD (e.g. 11-25)")
+        for field in ("due_by_collector", "forward_by_collector"):
+            for kind, day in getattr(self, field).items():
+                if not MMDD.match(day):
+                    raise ValueError(f"{field}.{kind}: {day!r} is not MM-DD (e.g. 11-25)")
         if not self.due and not self.due_by_collector:
             raise ValueError("give `due: MM-DD` or `due_by_collector: {province: MM-DD, ...}`")
         return self
@@ -157,6 +164,25 @@ class ReminderRules(Strict):
     escalate_after_days: int | None = 5
     provisional_after_days: list[int] = [7, 30]
     digest: DigestRule = DigestRule()
+    forward_offsets_days: list[int] | None = None  # collecting level's roll-up; default: offsets_days
+
+
+class OutlineSection(Strict):
+    """A numbered section of the report a collecting level writes (5422 outline I–V, Phụ lục I III–VII)."""
+
+    code: str
+    title: str
+
+
+class ReportDef(Strict):
+    """The report a collecting level drafts from the answers (`/baocao`): titles, sections, addressee."""
+
+    title: str
+    titles_by_slot: dict[str, str] = {}
+    note: str | None = None
+    forward_to: str | None = None  # who receives the top level's report (outside the unit tree)
+    layout: Literal["phu_luc_i", "agencies"] = "phu_luc_i"
+    outline: list[OutlineSection] = []
 
 
 class FormDef(Strict):
@@ -173,6 +199,7 @@ class FormDef(Strict):
     questions: list[QuestionDef] = Field(min_length=1)
     reminders: ReminderRules = ReminderRules()
     outlier: OutlierRule = OutlierRule()
+    report: ReportDef | None = None
 
     def sections_by_slot(self) -> dict[str, list[str]]:
         """Sections asked only in some slots (e.g. Q2's 6-month trend), by slot."""
@@ -188,6 +215,11 @@ class FormDef(Strict):
         missing = sorted(sections - set(keys))
         if missing:
             raise ValueError(f"calendar names sections that are not questions: {', '.join(missing)}")
+        yes_no = {q.key for q in self.questions if q.shape is Shape.YES_NO}
+        for q in self.questions:
+            for t in q.targets:
+                if t.among and t.among not in yes_no:
+                    raise ValueError(f"{q.key}: target `among: {t.among}` must name a yes/no question of this form")
         return self
 
 

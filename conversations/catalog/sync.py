@@ -145,7 +145,8 @@ def ensure_periods(uow: UnitOfWork, forms: list[FormDef], until_year: int) -> li
 
 
 def _copy_plan(period: Period, plan: PeriodPlan) -> None:
-    for name in ("year", "slot", "opens_on", "due_on", "lock_on", "covers", "deadlines", "sections"):
+    for name in ("year", "slot", "opens_on", "due_on", "lock_on", "covers", "deadlines", "sections",
+                 "forward_deadlines"):
         value = getattr(plan, name)
         if getattr(period, name, None) != value:
             setattr(period, name, value)

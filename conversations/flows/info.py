@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conversations.chain.deadlines import deadline_lines
 from conversations.flows.registration import menu_buttons
 from conversations.flows.sheets import open_options, sheet_of, status_text
 from conversations.parsing import echo
@@ -15,8 +16,10 @@ from storage.models import Role, SubmissionStatus
 def deadlines(turn: Turn) -> None:
     """Open periods of the person's units with due dates, days left and what is still owed."""
     options = open_options(turn)
-    if not options:
-        turn.say(turn.t("dialogue.nothing_open") if turn.has_role(Role.FOCAL) else turn.t("dialogue.not_focal"))
+    rounds = deadline_lines(turn)  # the roll-ups an analyst's collecting units owe
+    if not options and not rounds:
+        turn.say(turn.t("dialogue.nothing_open") if turn.has_role(Role.FOCAL, Role.ANALYST)
+                 else turn.t("dialogue.not_focal"))
         return
     lines = []
     for o in options:
@@ -25,8 +28,9 @@ def deadlines(turn: Turn) -> None:
         lines.append(turn.t("dialogue.deadline_line", form=o.spec.definition.short_title or o.spec.code,
                             period=o.period.code, unit=o.unit.name, due=date_vn(o.due), when=when,
                             status=status_text(turn, o)))
+    lines += rounds
     turn.say("\n".join(lines), title=turn.t("dialogue.deadlines_title"),
-             buttons=[[turn.button("dialogue.btn_submit", "cmd:nop")]])
+             buttons=[[turn.button("dialogue.btn_submit", "cmd:nop")]] if options else None)
 
 
 def view(turn: Turn, args: str) -> None:

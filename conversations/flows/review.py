@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conversations.chain.sending import after_sending
 from conversations.flows.sheets import current_sheet, due_for, editable_sheet, is_locked
 from conversations.render import Sheet, date_vn, missing_required, summary_lines
 from conversations.state import Mode
@@ -77,6 +78,7 @@ def send(turn: Turn, sheet: Sheet) -> None:
         sub.submitted_at, sub.on_time = turn.now, on_time
     sub.status, sub.reference, sub.submitted_by = SubmissionStatus.SUBMITTED, reference, person_id
     turn.state.leave()
+    after_sending(turn, sheet, reference)  # requests for correction answered; a forwarded roll-up changed
     lines = [turn.t("dialogue.receipt", ref=reference, at=_local(turn, turn.now)),
              turn.t("dialogue.on_time" if on_time else "dialogue.late", due=date_vn(due))]
     if provisional:

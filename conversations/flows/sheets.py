@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from conversations.chain.access import answering_units, may_answer
 from conversations.forms import FormSpec
 from conversations.render import Sheet
 from conversations.turn import Turn
-from storage.models import Period, Role, Submission, SubmissionStatus, Unit
+from storage.models import Period, Submission, SubmissionStatus, Unit
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ def open_options(turn: Turn) -> list[Option]:
     options: list[Option] = []
     periods = turn.uow.periods.open_on(turn.today)
     latest = {f.code: f for f in turn.uow.forms.latest_all()}
-    for unit in turn.units_with(Role.FOCAL):
+    for unit in answering_units(turn):  # an analyst writes the own part of a unit that collects
         if unit.active_to is not None and unit.active_to < turn.today:
             continue
         for period in periods:
@@ -40,7 +41,7 @@ def open_options(turn: Turn) -> list[Option]:
             if form is None:
                 continue
             spec = turn.forms.get(turn.uow, form.id)
-            if not spec.asked(unit.kind, period.slot):
+            if not spec.asked(unit.kind, period.slot) or not may_answer(turn, unit, period, spec):
                 continue
             sub = turn.uow.submissions.get(unit.id, period.id)
             options.append(Option(unit, period, spec, due_for(turn, unit, period), sub))
@@ -71,9 +72,10 @@ def current_sheet(turn: Turn, lock: bool = True) -> Sheet | None:
     if turn.state.submission_id is None:
         return None
     sub = turn.uow.submissions.by_id(turn.state.submission_id, lock=lock)
-    if sub is None or not any(u.id == sub.unit_id for u in turn.units_with(Role.FOCAL)):
+    if sub is None:
         return None
-    return sheet_of(turn, sub)
+    sheet = sheet_of(turn, sub)
+    return sheet if may_answer(turn, sheet.unit, sheet.period, sheet.spec) else None
 
 
 def editable_sheet(turn: Turn, need_question: bool = False) -> Sheet | None:

@@ -15,10 +15,10 @@ MAX_CHOICES = 8
 
 def submit(turn: Turn, args: str = "") -> None:
     """Start or resume a submission; offer buttons when more than one form/period is open."""
-    if not turn.has_role(Role.FOCAL):
+    options = open_options(turn)
+    if not options and not turn.has_role(Role.FOCAL):
         turn.say(turn.t("dialogue.not_focal"))
         return
-    options = open_options(turn)
     wanted = args.strip().upper()
     if wanted:
         options = [o for o in options if wanted in (o.period.code, f"{o.spec.code} {o.period.code}", o.spec.code)]

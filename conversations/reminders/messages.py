@@ -7,6 +7,7 @@ from pathlib import Path
 
 from conversations.forms import QuestionSpec
 from conversations.messages import Button, TextOut
+from conversations.reminders import forwarding
 from conversations.reminders.planner import Nudge
 from conversations.reminders.rules import Kind
 from conversations.reminders.snapshot import Progress, Snapshot
@@ -63,6 +64,8 @@ def render(nudge: Nudge, snap: Snapshot) -> TextOut:
         return _provisional(nudge, snap, t, name)
     if kind == Kind.ESCALATION:
         return _escalation(nudge, snap, t)
+    if kind == forwarding.FORWARD:
+        return forwarding.render(nudge, snap, t)
     return _digest(nudge, snap, t)
 
 

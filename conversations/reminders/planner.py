@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from conversations.messages import TextOut
+from conversations.reminders.forwarding import forward_nudges
 from conversations.reminders.rules import Kind, Rule, digest_rules, unit_rules
 from conversations.reminders.snapshot import Round, Snapshot
 from storage.models import Identity, Unit
@@ -75,6 +76,7 @@ def due_nudges(snap: Snapshot, rounds: list[Round], now: datetime, recorded: set
         for unit, due in owing:
             out += _unit_nudges(snap, rnd, unit, due, rules, now, recorded)
         out += _digests(snap, rnd, owing, now, recorded)
+        out += forward_nudges(snap, rnd, now, recorded)  # collecting levels' roll-ups (own rule kind)
     return out
 
 

@@ -1,6 +1,7 @@
 """SQLAlchemy 2 models of chitieu-bot (typed, portable across SQLite and PostgreSQL)."""
 
 from storage.models.base import Base, UTCDateTime, utcnow
+from storage.models.chain import CollectorRound, CorrectionRequest, CorrectionStatus, Forwarding
 from storage.models.data import Answer, AnswerRevision, Receipt, Submission, SubmissionStatus
 from storage.models.forms import Form, Period, Question, Target
 from storage.models.ops import (
@@ -16,7 +17,8 @@ from storage.models.org import Identity, Invite, InviteAttempt, Person, Role, Ro
 from storage.models.web import WebSession, WebSignIn, WebSignInFailure
 
 __all__ = [
-    "Answer", "AnswerRevision", "Base", "ChannelToken", "DialogueState", "Download", "Form", "Identity",
+    "Answer", "AnswerRevision", "Base", "ChannelToken", "CollectorRound", "CorrectionRequest", "CorrectionStatus",
+    "Forwarding", "DialogueState", "Download", "Form", "Identity",
     "InboxEvent", "Invite", "InviteAttempt", "OutboxMessage", "OutboxStatus", "Period", "Person", "Question",
     "Receipt", "ReminderLog", "Role", "RoleGrant", "Submission", "SubmissionStatus", "Target", "UTCDateTime",
     "Unit", "UnitKind", "utcnow",

@@ -86,9 +86,16 @@ class Period(Base):
     covers: Mapped[list] = mapped_column(JSON)
     deadlines: Mapped[dict] = mapped_column(JSON, default=dict)
     sections: Mapped[list] = mapped_column(JSON, default=list)
+    forward_deadlines: Mapped[dict | None] = mapped_column(JSON, default=dict)  # collecting level → roll-up due
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def due_for(self, collector_kind: str | None) -> date:
         """The due date for a unit whose collecting parent is of `collector_kind`."""
         raw = self.deadlines.get(collector_kind or "") if self.deadlines else None
         return date.fromisoformat(raw) if raw else self.due_on
+
+    def forward_due(self, collector_kind: str) -> date | None:
+        """When a collecting unit of `collector_kind` must forward its roll-up (None: no such deadline)."""
+        known = self.forward_deadlines or {}
+        raw = known.get(collector_kind) or known.get("*")
+        return date.fromisoformat(raw) if raw else None

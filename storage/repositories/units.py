@@ -39,6 +39,10 @@ class UnitRepository(Repository):
             for child in self.session.scalars(select(Unit).where(Unit.path.startswith(old), Unit.id != unit.id)):
                 child.path = unit.path + child.path[len(old):]
 
+    def children(self, unit: Unit) -> Sequence[Unit]:
+        """The units directly below `unit` (the ones it collects from), by code."""
+        return self.session.scalars(select(Unit).where(Unit.parent_id == unit.id).order_by(Unit.path)).all()
+
     def subtree(self, unit: Unit) -> Sequence[Unit]:
         """The unit and every unit below it."""
         return self.session.scalars(select(Unit).where(Unit.path.startswith(unit.path)).order_by(Unit.path)).all()

@@ -26,7 +26,7 @@ async def test_province_submits_form1_with_wrong_inputs_back_provisional_and_a_r
         welcome = (await fake_telegram.wait_for_messages_async(PROVINCE_USER, before + 1))[-1]
         assert "Chào mừng Anh/Chị Lê Thị B!" in welcome.text and welcome.parse_mode == "HTML"
         choose = await lan.say("/nop")
-        assert "kỳ nào" in choose.text and len(choose.button_texts) == 2
+        assert "kỳ nào" in choose.text and len(choose.button_texts) == 3  # CL Q3, Q4 and its own part of CDS
         q1 = await lan.press("2026-Q4")
         assert q1.text.startswith("Chỉ tiêu 1/9 · Bước 1/7")
         assert fake_telegram.calls("answerCallbackQuery"), "button presses are acknowledged"

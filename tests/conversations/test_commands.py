@@ -38,11 +38,18 @@ def test_help_depends_on_the_role(registered: Callable[..., Chat]) -> None:
 
 
 def test_analyst_without_focal_role_cannot_submit(registered: Callable[..., Chat]) -> None:
-    analyst = registered("CBC", "analyst")
+    analyst = registered("HANOI", "analyst")  # Hà Nội collects from nobody: no part of a roll-up to write
     analyst.send("/nop")
     assert "không phải đầu mối" in analyst.text
     analyst.send("/han")
-    assert "không phải đầu mối" in analyst.text
+    assert "Hiện không có kỳ báo cáo nào đang mở" in analyst.text
+
+
+def test_an_analyst_of_a_collecting_unit_writes_its_own_part(registered: Callable[..., Chat]) -> None:
+    analyst = registered("CBC", "analyst")  # Cục Báo chí collects Form 1 and answers indicators 3-9 itself
+    analyst.send("/nop")
+    assert "Anh/Chị muốn nộp số liệu cho kỳ nào?" in analyst.text and "CL 2026-Q4 · hạn 05/12 · chưa bắt đầu" in \
+        analyst.labels
 
 
 def test_cancel_when_idle_and_in_a_dialogue(province: Chat) -> None:
@@ -123,11 +130,13 @@ def test_press_agency_answers_form2_with_yes_no_buttons(registered: Callable[...
     agency = registered("QT-BAO")
     agency.send("/nop")
     assert "Chuyển đổi số báo chí kỳ 2026 — Báo Quảng Trị" in agency.text
-    assert "Hạn nộp: 25/11/2026" in agency.text and agency.title == "Câu 1/13"
+    assert "Hạn nộp: 25/11/2026" in agency.text and agency.title == "Câu 1/23"
     assert agency.labels[:2] == ["Có", "Không"]
     agency.press("Có")
-    assert "Đã lưu: Có" in agency.text and agency.title == "Câu 2/13"
-    assert "Năm 2026 chưa có chỉ tiêu (năm 2025: 75%; mục tiêu năm 2030: 100%)" in agency.text
+    assert "Đã lưu: Có" in agency.text and agency.title == "Câu 2/23"
+    # a share target says what it counts (Quảng Trị's plan, II.1 and II.2), not a bare "75%"
+    assert ("Năm 2026 chưa có chỉ tiêu (năm 2025: 75% cơ quan báo chí đưa nội dung lên các nền tảng số; "
+            "mục tiêu năm 2030: 100% cơ quan báo chí đưa nội dung lên các nền tảng số)") in agency.text
     agency.send("ko")
     assert "Đã lưu: Không" in agency.text
 

@@ -77,4 +77,4 @@ def test_an_indicator_whose_targets_belong_to_another_scope(registered: Callable
     unit.send("/nop")
     for answer in ("có", "có", "có", "có"):
         unit.send(answer)
-    assert unit.title == "Câu 5/13" and "Năm 2026 chưa có chỉ tiêu\n" in unit.text + "\n"
+    assert unit.title == "Câu 5/23" and "Năm 2026 chưa có chỉ tiêu\n" in unit.text + "\n"

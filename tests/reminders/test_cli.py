@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import cli
+from storage.models import CollectorRound
 from tests.fakes import FakeBotApi, fake_telegram  # noqa: F401  (fixture)
 from tests.helpers.app import make_app
 from tests.helpers.clock import vn
@@ -27,6 +28,10 @@ def db(catalog_sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str
         provinces = [u.code for u in uow.units.all() if u.kind in ("province", "central") and u.active_to is None]
     for code in provinces:
         fill(app, code, "2026-Q3", submit=True)
+    with app.uow() as uow:  # … and Cục Báo chí forwarded Q3 to Viện Chiến lược TT&TT
+        uow.session.add(CollectorRound(unit_id=uow.units.by_code("CBC").id, period_id=uow.periods.by_code(
+            "CL", "2026-Q3").id, forward_count=1, forwarded_at=vn(2026, 10, 9), last_forwarded_at=vn(2026, 10, 9)))
+        uow.commit()
     app.close()
     yield catalog_sqlite_url
 
@@ -43,6 +48,8 @@ def test_dry_run_prints_what_would_be_sent_and_records_nothing(db: str) -> None:
         "reminder pass at 07/12/2026 08:30 (Asia/Ho_Chi_Minh), dry run",
         "  would send  Mon 07/12 08:30  CL 2026-Q4  digest+1   digest      CBC         Trần Thị Tổng Hợp"
         " → telegram:3000009",
+        "  would send  Mon 07/12 08:30  CL 2026-Q4  fwd-3      forward     CBC         Trần Thị Tổng Hợp"
+        " → telegram:3000009",
         "  unreachable Mon 07/12 08:30  CL 2026-Q4  d+1        deadline    HANOI       Nguyễn Văn A"
         " → no reachable identity",
         "              superseded: d-7, d-3, d-1, d+0",
@@ -52,7 +59,7 @@ def test_dry_run_prints_what_would_be_sent_and_records_nothing(db: str) -> None:
         "  would send  Thu 03/12 08:30  CDS 2026     digest+8   digest      CBC         Trần Thị Tổng Hợp"
         " → telegram:3000009",
         "              superseded: digest+1",
-        "3 to send, 9 superseded, 1 unreachable; dry run: nothing recorded",
+        "4 to send, 9 superseded, 1 unreachable; dry run: nothing recorded",
     ]
     app = make_app(db, load=False)
     assert log(app) == [] and outbox(app) == []
@@ -82,11 +89,11 @@ def test_list_shows_the_schedule_ahead_with_moved_days(db: str) -> None:
 def test_a_pass_without_a_channel_leaves_messages_queued(db: str) -> None:
     code, lines = run(db, "--now", "2026-12-07T08:30")
     assert code == 0
-    assert lines[-2] == "3 to send, 9 superseded, 1 unreachable"
-    assert lines[-1] == ("no channel is configured (TELEGRAM_BOT_TOKEN is not set): 3 message(s) left queued in "
+    assert lines[-2] == "4 to send, 9 superseded, 1 unreachable"
+    assert lines[-1] == ("no channel is configured (TELEGRAM_BOT_TOKEN is not set): 4 message(s) left queued in "
                          "the outbox; `chitieu run` sends them")
     app = make_app(db, load=False)
-    assert [m.status for m in outbox(app)] == ["pending"] * 3
+    assert [m.status for m in outbox(app)] == ["pending"] * 4
     app.close()
     assert run(db, "--now", "2026-12-07T09:30")[1] == [
         "reminder pass at 07/12/2026 09:30 (Asia/Ho_Chi_Minh)", "0 to send, 0 superseded, 0 unreachable"]
@@ -97,10 +104,10 @@ def test_a_pass_sends_through_telegram_when_configured(db: str, fake_telegram: F
     fake_telegram.add_user(3_000_009)
     code, lines = run(db, "--now", "2026-12-07T08:30", TELEGRAM_BOT_TOKEN=fake_telegram.token,
                       TELEGRAM_API_BASE_URL=fake_telegram.base_url)
-    assert code == 0 and lines[-1] == "sent 3 of 3 through telegram"
+    assert code == 0 and lines[-1] == "sent 4 of 4 through telegram"
     assert [m.text.splitlines()[0] for m in fake_telegram.sent_to(3_000_001)] == [
         "Nhắc hạn nộp: Chỉ tiêu Chiến lược báo chí kỳ 2026-Q4"]
-    assert fake_telegram.delivered(3_000_009) == 2
+    assert fake_telegram.delivered(3_000_009) == 3  # two digests and the roll-up due 10/12
 
 
 def test_a_bad_time_is_refused(db: str) -> None:

@@ -128,6 +128,8 @@ def test_escalations_go_to_the_collectors_analysts_once_on_time(quarter) -> None
         (d(10, 12), "CL 2026-Q4", "QUANGTRI", cbc),  # not Huế, Đà Nẵng (sent) nor units with no focal person
         (d(22, 12), "CDS 2026", "BTC-TBTC", btc),  # the ministry's analyst, not Cục Báo chí's
         (date(2027, 1, 6), "CDS 2026", "NHANDAN", cbc),
+        # provinces owe their own part of Form 2 to Cục Báo chí (Công văn 5422), due 30/12
+        *[(date(2027, 1, 6), "CDS 2026", code, cbc) for code in ("DANANG", "HANOI", "HUE", "LAICHAU", "QUANGTRI")],
     ])
 
 

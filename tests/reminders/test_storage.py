@@ -96,8 +96,8 @@ def test_a_whole_pass_on_either_database(app: App) -> None:
     report = run_pass(app.uow, FormCache(), app.clock.tz, AT)
     q4 = sorted((d.nudge.unit.code, d.nudge.rule.name, d.action) for d in report.decisions
                 if d.nudge.rnd.period.code == "2026-Q4" and d.action == "send")
-    assert q4 == [("CBC", "digest+7", "send"), ("DANANG", "prov+7", "send"), ("QUANGTRI", "d+3", "send"),
-                  ("QUANGTRI", "esc+5", "send")]
+    assert q4 == [("CBC", "digest+7", "send"), ("CBC", "fwd+3", "send"),  # Cục Báo chí's roll-up, due 10/12
+                  ("DANANG", "prov+7", "send"), ("QUANGTRI", "d+3", "send"), ("QUANGTRI", "esc+5", "send")]
     assert run_pass(app.uow, FormCache(), app.clock.tz, AT).decisions == []
     with app.uow() as uow:
         rows = uow.session.query(OutboxMessage).filter(OutboxMessage.kind == "reminder").all()

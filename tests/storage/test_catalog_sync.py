@@ -34,7 +34,7 @@ def load(app, folder: Path = SHIPPED) -> list[str]:  # noqa: ANN001
 def test_loading_twice_changes_nothing_the_second_time(db_url: str) -> None:
     app = make_app(db_url)
     first = counts(app)
-    assert first == {"units": 74, "forms": 2, "questions": 28, "targets": 63, "periods": 24}
+    assert first == {"units": 74, "forms": 2, "questions": 38, "targets": 57, "periods": 24}
     lines = load(app)
     assert lines[0] == "units: 0 added, 0 changed, 74 unchanged"
     assert "CL: unchanged (version 1)" in lines and "periods: 0 added" in lines
@@ -58,8 +58,8 @@ def test_edited_target_makes_a_new_version_and_old_answers_stay_readable(db_url:
     edited = tmp_path / "catalog"
     shutil.copytree(SHIPPED, edited)
     form = edited / "forms" / "chien_luoc.yaml"
-    form.write_text(form.read_text(encoding="utf-8").replace('{year: 2025, value: "60%/40%", kind: goal}',
-                                                             '{year: 2025, value: "58%/42%", kind: goal}'),
+    form.write_text(form.read_text(encoding="utf-8").replace('{year: 2025, value: "60%/40%", kind: goal,',
+                                                             '{year: 2025, value: "58%/42%", kind: goal,'),
                     encoding="utf-8")
     assert "CL: new version 2 (15 questions)" in load(app, edited)
     assert "CL: unchanged (version 2)" in load(app, edited)

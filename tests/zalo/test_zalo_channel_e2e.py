@@ -34,11 +34,11 @@ async def test_follower_registers_with_a_bare_code_and_submits_form2_across_a_to
             welcome = await user.say(code)
             assert "đầu mối của Báo Quảng Trị" in welcome["text"]
             q1 = await user.say("/nop")
-            assert q1["text"].startswith("Câu 1/13") and "Hạn nộp: 25/11/2026" in q1["text"]
+            assert q1["text"].startswith("Câu 1/23") and "Hạn nộp: 25/11/2026" in q1["text"]
             assert [t for t, _ in fake.buttons_of(q1)][:2] == ["Có", "Không"]
             await user.press("Có")
             wrong = await user.say("có lẽ")
-            assert "Chưa nhận được" in wrong["text"] and wrong["text"].startswith("Câu 2/13")
+            assert "Chưa nhận được" in wrong["text"] and wrong["text"].startswith("Câu 2/23")
             for answer in ("có", "không", "có"):
                 await user.say(answer)
             await user.press("Bỏ qua")  # question 5 is optional
@@ -49,7 +49,12 @@ async def test_follower_registers_with_a_bare_code_and_submits_form2_across_a_to
             await user.say("có")
             await user.press("Bỏ qua")
             await user.say("512,5")
-            await user.say("Thiếu kinh phí")
+            await user.say("3.200/2.500")  # digital revenue this year/last year
+            await user.say("có")  # has an e-newspaper
+            for text in ("Nâng cấp máy chủ", "Tổ công nghệ 5 người", "Phát hành trên ứng dụng di động",
+                         "Đã ban hành Kế hoạch", "Vận hành tòa soạn hội tụ", "Lãnh đạo quan tâm",
+                         "Doanh thu số còn thấp", "Đầu tư đồng bộ", "Thiếu kinh phí"):
+                await user.say(text)
             review = await user.say("Hỗ trợ nền tảng dùng chung")
             assert review["text"].startswith("Tóm tắt")
             receipt = await user.press("Gửi")
@@ -59,8 +64,8 @@ async def test_follower_registers_with_a_bare_code_and_submits_form2_across_a_to
         answers = {a.question_key: a for a in uow.session.scalars(select(Answer))}
         assert uow.session.scalar(select(Submission.status)) == "submitted"
         assert answers["dao_tao"].provisional and answers["tang_doanh_thu"].raw_text == "12.500/10.000"
-        assert len(answers) == 13 and answers["bao_dien_tu"].skipped
-        assert len(uow.session.scalars(select(AnswerRevision)).all()) == 13, "nothing lost, nothing twice"
+        assert len(answers) == 23 and answers["bao_dien_tu"].skipped
+        assert len(uow.session.scalars(select(AnswerRevision)).all()) == 23, "nothing lost, nothing twice"
         token = uow.session.get(ChannelToken, "zalo")
         assert token is not None and token.refresh_token.startswith("RT-")
     app.close()

@@ -1,0 +1,38 @@
+"""Collecting levels' due dates: by when each collecting unit forwards its roll-up upward.
+
+`forward_by: MM-DD` applies to every collecting level of the form (Form 1: Cục Báo chí before 10/4,
+10/7, 10/10, 10/12); `forward_by_collector: {province: MM-DD, ministry: MM-DD}` to one kind of
+collecting unit (Form 2). The dates are stored on each period when the catalog is loaded
+(`Period.forward_deadlines`, key `*` for `forward_by`), so dialogue, reminders and reports read one value.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from conversations.catalog.schema import FormDef, PeriodSlot
+
+ANY_LEVEL = "*"
+
+
+def effective_due_date(nominal: date, form: FormDef) -> date:
+    """HOOK: the collecting-level due date as it counts, from the day the catalog names.
+
+    Every collecting-level due date goes through this one function. It returns `nominal` unchanged
+    today; at merge it is meant to call the dialogue branch's effective-due-date function (the
+    weekend/holiday shift), so collecting levels move exactly like the units they collect from.
+    """
+    return nominal
+
+
+def _day(year: int, mmdd: str) -> date:
+    month, day = (int(x) for x in mmdd.split("-"))
+    return date(year, month, day)
+
+
+def forward_deadlines(form: FormDef, year: int, slot: PeriodSlot) -> dict[str, str]:
+    """ISO due dates of the roll-up by collecting kind (`*`: any kind), for the period of `slot` in `year`."""
+    nominal = {kind: _day(year, mmdd) for kind, mmdd in slot.forward_by_collector.items()}
+    if slot.forward_by:
+        nominal[ANY_LEVEL] = _day(year, slot.forward_by)
+    return {kind: effective_due_date(day, form).isoformat() for kind, day in nominal.items()}
