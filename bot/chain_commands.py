@@ -19,9 +19,8 @@ ROLES = (Role.ANALYST, Role.ADMIN)
 def chain_commands(app: App) -> dict[str, ExtraCommand]:
     """The chain's commands by canonical name."""
     def draft(turn: Turn, args: str) -> None:
-        from reports.drafts import draft_request  # python-docx is loaded when a draft is asked for
-
         from bot.summaries import answer
+        from reports.drafts import draft_request  # python-docx is loaded when a draft is asked for
 
         answer(app, turn, args, draft_request)
 

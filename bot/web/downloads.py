@@ -3,8 +3,7 @@
 - `tong-hop.xlsx`: the workbook of `/tonghop` (`summary_request`, Phụ lục I layout);
 - `bieu-do.png`: its chart;
 - `chi-tieu.xlsx?so=N`: the workbook `/chitieu N` attaches when its list is too long for a message;
-- `bao-cao.docx`: the report draft of the reporting chain (issue 12), offered once `report_draft()`
-  returns its function.
+- `bao-cao.docx`: the report draft of the reporting chain (issue 12), as `/baocao` makes it.
 """
 
 from __future__ import annotations
@@ -37,12 +36,13 @@ Made = tuple[str, bytes, str]
 
 
 def report_draft() -> DraftMaker | None:
-    """The Word report draft of `/baocao` (issue 12), once the reports layer has it; None until then.
+    """The Word report draft of `/baocao` (issue 12): the same request the chat runs, so the same document."""
+    def make(uow: UnitOfWork, scope: Scope, args: str, at: datetime, lang: str) -> tuple[str, bytes]:
+        from reports.drafts import draft_request  # python-docx is loaded when a draft is asked for
 
-    The slot for the `chain` branch: return its request function here (the same one `/baocao` calls)
-    and the "report draft" link appears on every page, serving the bytes the chat sends.
-    """
-    return None
+        return draft_request(uow, scope, args, at, lang).files[0]
+
+    return make
 
 
 def downloads(pinned: Mapping[str, str], lang: str, indicator: str | None = None) -> list[tuple[str, str]]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from reports.aggregate import method_text, show
-from reports.forms import GOAL_YEAR, FormInfo, Indicator
+from reports.forms import FormInfo, Indicator
 from reports.indicator import IndicatorTable, indicator_table
 from reports.scope import Scope
 from reports.summary import Line, Summary, build_summary
@@ -68,7 +68,7 @@ def annex(uow: UnitOfWork, scope: Scope, form: FormInfo, period: Period, at: dat
     """The rows of the workbook's first sheet, as a page."""
     s = build_summary(uow, scope, form, period, at, with_year=True)
     rounds = tuple(t(f"workbook.slot_{p.slot}", lang, year=p.year) for p in s.year)
-    return Annex(s, rounds, t("workbook.target", lang, year=period.year), t("workbook.goal", lang, year=GOAL_YEAR),
+    return Annex(s, rounds, t("workbook.target", lang, year=period.year), t("workbook.goal", lang, year=form.goal_year(period.year) or ""),
                  [_row(s, line, lang) for line in s.lines])
 
 

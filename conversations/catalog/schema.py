@@ -181,6 +181,8 @@ class ReportDef(Strict):
     titles_by_slot: dict[str, str] = {}
     note: str | None = None
     forward_to: str | None = None  # who receives the top level's report (outside the unit tree)
+    basis: str | None = None  # "Căn cứ …" of the draft (default: the form's `source`)
+    basis_by_unit: dict[str, str] = {}  # the same for one collecting unit (its own plan), by unit code
     layout: Literal["phu_luc_i", "agencies"] = "phu_luc_i"
     outline: list[OutlineSection] = []
 

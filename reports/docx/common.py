@@ -34,6 +34,13 @@ def author_of(uow: UnitOfWork, scope: Scope, form: FormInfo) -> Author:
     return Author(unit.code, unit.name, parent.name if parent else "", to)
 
 
+def basis(form: FormInfo, author: Author) -> str:
+    """The documents the draft cites ("Căn cứ …"): the author's own in the catalog, else the form's."""
+    report = form.report()
+    return ((report.get("basis_by_unit") or {}).get(author.code) or report.get("basis")
+            or (form.definition or {}).get("source") or form.title)
+
+
 def outline(form: FormInfo) -> list[tuple[str, str]]:
     """(code, title) of the report's sections, from the catalog (`I`, `I.1`, … `V`)."""
     return [(o["code"], o["title"]) for o in form.report().get("outline") or []]

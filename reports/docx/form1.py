@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reports.aggregate import show
 from reports.chain import rollup_lines
-from reports.docx.common import Author, keys_in, outline, signer_line, unit_texts
+from reports.docx.common import Author, basis, keys_in, outline, signer_line, unit_texts
 from reports.docx.layout import Draft
 from reports.rows import comparison_rows
 from reports.summary import Summary
@@ -72,8 +72,7 @@ def build_form1(uow: UnitOfWork, s: Summary, author: Author, lang: str = "vi") -
     d = Draft(lang)
     d.header("", author.name, _title(s), t("draft.period_q", lang, period=s.period.code, covers=_covers(s)),
              author.to)
-    d.paragraph(t("draft.intro", lang, source=s.form.title if not (s.form.definition or {}).get("source")
-                  else s.form.definition["source"], unit=author.name, period=s.period.code), indent_mm=10)
+    d.paragraph(t("draft.intro", lang, source=basis(s.form, author), unit=author.name, period=s.period.code), indent_mm=10)
     d.paragraph(t("draft.situation", lang) + ":", bold=True, italic=True)
     for text in head_lines(s, lang)[1:] + rollup_lines(s.rollups, s.at, lang):
         d.item(text.removeprefix("• "))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from reports.chain import rollup_lines
-from reports.docx.common import Author, keys_in, outline, signer_line, unit_texts
+from reports.docx.common import Author, basis, keys_in, outline, signer_line, unit_texts
 from reports.docx.layout import Draft
 from reports.summary import Line
 from reports.table2 import Table2, meeting_text
@@ -70,8 +70,7 @@ def build_form2(uow: UnitOfWork, table: Table2, author: Author, lang: str = "vi"
     d = Draft(lang)
     title = table.form.report().get("title") or table.form.title
     d.header("", author.name, title, t("draft.period_y", lang, year=table.period.year), author.to)
-    source = (table.form.definition or {}).get("source") or table.form.title
-    d.paragraph(t("draft.intro", lang, source=source, unit=author.name, period=table.period.code), indent_mm=10)
+    d.paragraph(t("draft.intro", lang, source=basis(table.form, author), unit=author.name, period=table.period.code), indent_mm=10)
     d.paragraph(t("draft.situation", lang) + ":", bold=True, italic=True)
     for text in head_lines(table.total, lang)[1:] + rollup_lines(table.total.rollups, table.at, lang):
         d.item(text.removeprefix("• "))

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import docx
 import openpyxl
 
 from bot.app import App
@@ -47,14 +48,16 @@ ACTIONS = [
     Action(f"/w/chi-tieu/2?{CDS}", "analysts"), Action(f"/w/chi-tieu/3?{CDS}", "analysts"),
     Action(f"/w/tai/tong-hop.xlsx?{CL}", "analysts"), Action(f"/w/tai/tong-hop.xlsx?{CDS}", "analysts"),
     Action(f"/w/tai/chi-tieu.xlsx?{CL}&so=2", "analysts"),  # (the chart, same view: its access in test_pages)
-    Action(f"/w/tai/chi-tieu.xlsx?{CDS}&so=3", "analysts"), Action(f"/w/tai/bao-cao.docx?{CL}", "missing"),
+    Action(f"/w/tai/chi-tieu.xlsx?{CDS}&so=3", "analysts"), Action(f"/w/tai/bao-cao.docx?{CL}", "analysts"),
+    Action(f"/w/tai/bao-cao.docx?{CDS}", "analysts"),
     Action("/w/vao/" + "D" * 32, "public"), Action("/w/da-dang-xuat", "public"), Action("/w/static/web.css", "public"),
     *(Action(f"/w/don-vi/{u}?{FORM_OF[u]}", f"unit:{u}") for u in UNITS),
     Action("/w/don-vi/QUANGTRI", "unit:QUANGTRI"), Action("/w/don-vi/QT-BAO", "unit:QT-BAO"),  # default periods
     *(Action(f"/w/tong-hop?{FORM_OF[u]}&pham-vi={u}", f"scoped:{u}") for u in UNITS),
     *(Action(f"/w/chi-tieu/2?{FORM_OF[u]}&pham-vi={u}", f"scoped:{u}") for u in UNITS),
-    *(Action(f"/w/tai/tong-hop.xlsx?{form}&pham-vi={u}", f"scoped:{u}") for u, form in (("QUANGTRI", CL),
-                                                                                          ("BTC-TBTC", CDS))),
+    *(Action(f"/w/tai/{name}?{form}&pham-vi={u}", f"scoped:{u}") for u, form in (("QUANGTRI", CL),
+                                                                                      ("BTC-TBTC", CDS))
+      for name in ("tong-hop.xlsx", "bao-cao.docx")),
 ]
 
 
@@ -93,13 +96,17 @@ def expected(role: Role, action: Action) -> int:
 
 
 def body_text(response) -> str:  # noqa: ANN001 - an httpx response
-    """What a person can read in a response: the page's text, every cell of a workbook."""
+    """What a person can read in a response: the page's text, every cell of a workbook, a Word draft's text."""
     kind = response.headers.get("content-type", "")
     if "spreadsheetml" in kind:
         book = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
         cells = [str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row
                  if c is not None]
         return "\n".join([*(s.title for s in book.worksheets), *cells])
+    if "wordprocessingml" in kind:
+        doc = docx.Document(io.BytesIO(response.content))
+        cells = [c.text for table in doc.tables for row in table.rows for c in row.cells]
+        return "\n".join([*(p.text for p in doc.paragraphs), *cells])
     if kind.startswith("text/"):
         return html.unescape(response.text)
     return ""

@@ -74,11 +74,11 @@ def test_a_province_analyst_sees_their_subtree_and_the_form2_view_by_collecting_
     narrowed = page(cbc.get("/w/tong-hop?bieu=CDS&ky=2025&pham-vi=QUANGTRI").text)
     world.quangtri.send("/tonghop 2025 CDS")  # the province's own analyst, in the chat
     assert figures(narrowed) == figures(page(qt.get("/w/tong-hop?bieu=CDS&ky=2025").text))
-    assert figures(narrowed)["submitted"] == "2/3" and "Quảng Trị" in narrowed.one("p", class_="narrowed").text
+    assert figures(narrowed)["submitted"] == "2/4" and "Quảng Trị" in narrowed.one("p", class_="narrowed").text
     sentences = [li.text for li in narrowed.one("ul", class_="sentences").all("li")]
     assert sentences and all(s in world.quangtri.text for s in sentences)
     units = [r.attrs["data-unit"] for r in narrowed.one("table", id="units").all("tr") if "data-unit" in r.attrs]
-    assert sorted(units) == ["QT-BAO", "QT-CUAVIET", "QT-DAI"]
+    assert sorted(units) == ["QT-BAO", "QT-CUAVIET", "QT-DAI", "QUANGTRI"]  # the province writes its own part
 
 
 def test_units_filter_sort_and_page(web: tuple[App, World], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -248,13 +248,29 @@ def test_downloads_are_the_bytes_the_chat_and_the_cli_give(web: tuple[App, World
     assert subtree.content == (tmp_path / "qt.xlsx").read_bytes()
 
 
-def test_the_report_draft_appears_when_the_reports_layer_has_one(web: tuple[App, World],
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_report_draft_is_the_one_baocao_makes(web: tuple[App, World]) -> None:
+    import io
+
+    from docx import Document
+
+    app, world = web
+    c = signed_in(app, world.cbc)
+    assert "bao-cao.docx" in c.get(CL_Q3).text and "Dự thảo báo cáo (Word)" in c.get(CL_Q3).text
+    got = c.get("/w/tai/bao-cao.docx?bieu=CL&ky=2025-Q3")
+    assert got.status_code == 200 and "wordprocessingml" in got.headers["content-type"]
+    assert "baocao-CL-2025-Q3" in got.headers["content-disposition"]
+    doc = Document(io.BytesIO(got.content))
+    text = "\n".join([*(p.text for p in doc.paragraphs),
+                      *(c.text for t in doc.tables for r in t.rows for c in r.cells)])
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text.upper() and "Cục Báo chí: 1. Hỗ trợ công cụ đo." in text
+
+
+def test_the_report_draft_link_serves_the_reports_layers_function(web: tuple[App, World],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     from bot.web import downloads
 
     app, world = web
     c = signed_in(app, world.cbc)
-    assert "bao-cao.docx" not in c.get(CL_Q3).text and c.get("/w/tai/bao-cao.docx?bieu=CL&ky=2025-Q3").status_code == 404
     made = []
 
     def draft(uow, scope, args, at, lang):  # noqa: ANN001, ANN202 - what `/baocao` would call
