@@ -64,7 +64,11 @@ class BodyLimit:
             await _refuse(send, 413, "request body too large")
             return
         chunked = any(k == b"transfer-encoding" for k, _ in scope.get("headers", []))
-        state = {"read": 0, "done": not (chunked or declared), "started": False, "refused": False}
+        if chunked:  # no size announced: read it here (at most the limit), whether the route reads bodies or not
+            receive = await self._read_chunked(scope, receive, send)
+            if receive is None:
+                return
+        state = {"read": 0, "done": chunked or not declared, "started": False, "refused": False}
         deadline = time.monotonic() + self.timeout
 
         async def refuse(status: int, text: str) -> Message:
@@ -108,6 +112,36 @@ class BodyLimit:
         except Exception:
             if not state["refused"]:
                 raise  # a real failure: uvicorn logs it (through the secret filter)
+
+
+    async def _read_chunked(self, scope: Scope, receive: Receive, send: Send) -> Receive | None:
+        """The whole chunked body read within the limits, replayed to the application; None when refused."""
+        parts, size = [], 0
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                async with asyncio.timeout(max(deadline - time.monotonic(), 0.001)):
+                    message = await receive()
+            except TimeoutError:
+                log.warning("refused a request body slower than %g s", self.timeout)
+                await _refuse(send, 408, "request body too slow")
+                return None
+            if message["type"] != "http.request":
+                return None  # the client went away
+            parts.append(message.get("body", b""))
+            size += len(parts[-1])
+            if size > self.max_bytes:
+                log.warning("refused a streamed body over %d bytes", self.max_bytes)
+                await _refuse(send, 413, "request body too large")
+                return None
+            if not message.get("more_body", False):
+                break
+        replay: list[Message] = [{"type": "http.request", "body": b"".join(parts), "more_body": False}]
+
+        async def replayed() -> Message:
+            return replay.pop() if replay else await receive()
+
+        return replayed
 
 
 def _content_length(scope: Scope) -> int | None:
