@@ -102,7 +102,9 @@ def closed_by_server(sock: socket.socket) -> bool:
     """True when the server has closed this connection (EOF or reset), without waiting."""
     sock.setblocking(False)
     try:
-        return sock.recv(65536) == b""
+        while sock.recv(65536):  # an answer (a 503) may come before the end
+            pass
+        return True
     except BlockingIOError:
         return False
     except ConnectionResetError:
