@@ -50,8 +50,12 @@ class RepeatLimit(logging.Filter):
         self.per_minute, self.window = per_minute, window
         self.seen: dict[tuple[str, int, str], list[float]] = {}  # key -> [window start, count, held back]
 
+    exempt = frozenset({"uvicorn.access"})  # one template for every request: asked for (ACCESS_LOG), kept whole
+
     def filter(self, record: logging.LogRecord) -> bool:
         """True to let the record through."""
+        if record.name in self.exempt:
+            return True
         template = record.msg if isinstance(record.msg, str) else str(record.msg)
         key = (record.name, record.levelno, template.split("\n", 1)[0][:200])
         now = time.monotonic()
