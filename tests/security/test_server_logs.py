@@ -82,3 +82,45 @@ def test_a_flood_of_identical_log_lines_is_held_back(fake_telegram: FakeBotApi, 
         stop(proc)
     lines = [line for line in log.read_text().splitlines() if "wrong secret token" in line]
     assert len(lines) == 5, len(lines)
+
+
+def test_accept_out_of_system_resource_is_logged_a_few_times_not_thousands(
+        fake_telegram: FakeBotApi, catalog_sqlite_url: str, tmp_path: Path) -> None:
+    """The issue's 837k lines in 2.5 minutes: here a misconfigured ceiling above a 120-file limit, 400 sockets."""
+    import resource
+
+    port, log = free_port(), tmp_path / "bot.log"
+
+    def low_file_limit() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (120, 120))
+
+    full = {**os.environ, "DATABASE_URL": catalog_sqlite_url, "TELEGRAM_BOT_TOKEN": fake_telegram.token,
+            "TELEGRAM_API_BASE_URL": fake_telegram.base_url, "LISTEN_PORT": str(port), "LOG_LEVEL": "WARNING",
+            "CLOCK_NOW": "2026-11-21T09:00:00+07:00", "REMINDER_PASS_SECONDS": "3600", "HTTP_MAX_CONNECTIONS": "1000",
+            "HTTP_BACKLOG": "1000", "HTTP_HEADER_TIMEOUT": "30", "LOG_REPEATS_PER_MINUTE": "3"}
+    proc = subprocess.Popen([str(BIN), "run"], env=full, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+                            preexec_fn=low_file_limit)
+    opened: list[socket.socket] = []
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except httpx.HTTPError:
+                assert time.monotonic() < deadline and proc.poll() is None, log.read_text()
+                time.sleep(0.1)
+        for _ in range(400):
+            try:
+                opened.append(socket.create_connection(("127.0.0.1", port), timeout=2))
+            except OSError:
+                break
+        time.sleep(3)  # asyncio retries accept() every second, each time for the whole backlog
+    finally:
+        for sock in opened:
+            sock.close()
+        stop(proc)
+    text = log.read_text()
+    assert "only 120 open files allowed" in text, "the start-up warning names the limit"
+    lines = [line for line in text.splitlines() if "out of system resource" in line]
+    assert 1 <= len(lines) <= 3, len(lines)
