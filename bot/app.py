@@ -62,9 +62,9 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> A
     logging.basicConfig(level=settings.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # sqlalchemy.engine at DEBUG would echo every row, Zalo tokens and people's answers included
-    for noisy in ("alembic", "httpx", "httpcore", "apscheduler", "sqlalchemy.engine"):
+    for noisy in ("alembic", "httpx", "httpcore", "apscheduler", "sqlalchemy.engine", "uvicorn.error"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    logsafe.install(secret_values(settings))
+    logsafe.install(secret_values(settings), settings.log_repeats_per_minute)
     if clock is None:
         clock = FrozenClock(settings.clock_now, settings.tz) if settings.clock_now else Clock(settings.tz)
     return App(settings=settings, db=Database.connect(settings.database_url), clock=clock)

@@ -12,6 +12,7 @@ import uvicorn
 
 from bot.app import App
 from bot.delivery import Delivery
+from bot.httpguard import server_config
 from bot.server import ZALO_PATH, web_app
 from bot.zalo.channel import ZaloChannel
 from tests.fakes.zalo_api import FakeZaloApi
@@ -43,8 +44,9 @@ async def running_zalo_bot(app: App, port: int | None = None) -> AsyncIterator[t
     channel = ZaloChannel(app, app.dialogue_service(), delivery)
     channels["zalo"] = channel
     port = port or free_port()
-    server = uvicorn.Server(uvicorn.Config(web_app(app, None, channel), host="127.0.0.1", port=port,
-                                           log_level="warning"))
+    config = server_config(web_app(app, None, channel), app.settings)  # as `chitieu run` configures it
+    config.host, config.port = "127.0.0.1", port
+    server = uvicorn.Server(config)
     serving = asyncio.create_task(server.serve())
     loop = asyncio.create_task(delivery.run(0.2))
     while not server.started:
