@@ -51,7 +51,7 @@ class App:
 def secret_values(settings: Settings) -> list[str]:
     """Every configured secret, for the log filter."""
     fields = (settings.telegram_bot_token, settings.webhook_secret, settings.zalo_app_secret,
-              settings.zalo_oa_secret_key, settings.zalo_refresh_token)
+              settings.zalo_oa_secret_key, settings.zalo_refresh_token, settings.token_key)
     password = make_url(settings.database_url).password
     return [f.get_secret_value() for f in fields if f is not None] + ([str(password)] if password else [])
 

@@ -2,7 +2,7 @@
 
 import os
 
-from bot.cli import catalog, database, people, remind, report, run  # noqa: F401  (each registers its commands)
+from bot.cli import catalog, database, people, remind, report, run, tokens  # noqa: F401  (each registers its commands)
 from bot.cli.base import cli
 
 
