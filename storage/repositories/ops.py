@@ -137,8 +137,11 @@ class OutboxRepository(Repository):
         return message
 
     def claim(self, now: datetime, limit: int = 50, ids: list[int] | None = None,
-              stale_after: timedelta = timedelta(minutes=2)) -> Sequence[OutboxMessage]:
-        """Take due messages for sending (skipping rows another worker holds); stale claims are retaken."""
+              stale_after: timedelta = timedelta(minutes=2),
+              channels: list[str] | None = None) -> Sequence[OutboxMessage]:
+        """Take due messages for sending (skipping rows another worker holds); stale claims are retaken.
+
+        `channels`: only messages of these channels (the console, beside a bot serving the others)."""
         due = or_(
             (OutboxMessage.status == OutboxStatus.PENDING) & (OutboxMessage.next_attempt_at <= now),
             (OutboxMessage.status == OutboxStatus.SENDING) & (OutboxMessage.claimed_at < now - stale_after),
@@ -146,6 +149,8 @@ class OutboxRepository(Repository):
         stmt = select(OutboxMessage).where(due)
         if ids is not None:
             stmt = stmt.where(OutboxMessage.id.in_(ids))
+        if channels is not None:
+            stmt = stmt.where(OutboxMessage.channel.in_(channels))
         rows = self.session.scalars(stmt.order_by(OutboxMessage.id).limit(limit)
                                     .with_for_update(skip_locked=True)).all()
         for row in rows:

@@ -3,7 +3,14 @@ what the person then sees in the chat: the notice, no more commands, no more rem
 
 from __future__ import annotations
 
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -238,3 +245,53 @@ def test_lienket_tells_the_existing_account(app: App) -> None:
                                       "09:00 21/11/2026. Nếu không phải Anh/Chị thực hiện, Anh/Chị báo ngay cán bộ "
                                       "quản trị để thu hồi quyền truy cập của kênh đó."]
     assert notices(app, zalo) == [], "the new account is not told about itself"
+
+
+def test_the_console_prints_the_notice_and_refuses_afterwards(tmp_path: Path) -> None:
+    """`chitieu run` (console) while `chitieu people revoke` runs in another process."""
+    binary = Path(sys.executable).parent / "chitieu"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'c.sqlite3'}", "LOG_LEVEL": "WARNING",
+           "OUTBOX_POLL_SECONDS": "0.2", "LISTEN_PORT": "0", "USER": "quantri"}
+    env.pop("TELEGRAM_BOT_TOKEN", None)
+
+    def chitieu(*args: str) -> str:
+        done = subprocess.run([str(binary), *args], capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    chitieu("db", "upgrade")
+    chitieu("catalog", "load")
+    code = chitieu("invite", "--unit", "CBC", "--role", "analyst").split()[1]
+    proc = subprocess.Popen([str(binary), "run"], env=env, cwd=tmp_path, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
+
+    def wait_for(text: str, timeout: float = 30.0) -> None:
+        end, seen = time.monotonic() + timeout, []
+        while time.monotonic() < end:
+            try:
+                seen.append(lines.get(timeout=0.5))
+            except queue.Empty:
+                continue
+            if text in seen[-1]:
+                return
+        raise AssertionError(f"{text!r} not printed; got {seen}")
+
+    def type_line(line: str) -> None:
+        proc.stdin.write(line + "\n")
+        proc.stdin.flush()
+
+    try:
+        type_line(f"/start {code}")
+        wait_for("cán bộ tổng hợp của Cục Báo chí")
+        listing = chitieu("people", "list")
+        assert "console:user:" in listing
+        person = next(line for line in listing.splitlines() if "console:user:" in line).split("│")[1].strip()
+        chitieu("people", "revoke", person, "--all")
+        wait_for("đã được cán bộ quản trị thu hồi")  # printed by the console while it waits for input
+        type_line("/thieu")
+        wait_for("Anh/Chị không còn quyền sử dụng bot báo cáo chỉ tiêu")
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=30)
