@@ -23,7 +23,7 @@ from bot.web.auth import look_up, new_sign_in, redeem
 from conversations.forms import FormCache
 from conversations.reminders import plan_pass, run_pass
 from storage.models import AuditEntry, OutboxMessage, ReminderLog
-from tests.helpers.app import invite
+from tests.helpers.app import invite, make_app
 from tests.helpers.chat import Chat
 from tests.helpers.clock import vn
 
@@ -295,3 +295,29 @@ def test_the_console_prints_the_notice_and_refuses_afterwards(tmp_path: Path) ->
     finally:
         proc.stdin.close()
         proc.wait(timeout=30)
+
+
+def test_revoke_and_invite_revoke_on_both_databases(db_url: str) -> None:
+    app = make_app(db_url, at=D_MINUS_3)
+    try:
+        chat = Chat(app.dialogue_service(), "pg1")
+        chat.send(f"/start {invite(app, 'QUANGTRI', name='Lê Thị B')}")
+        run_pass(app.uow, FormCache(), app.clock.tz, D_MINUS_3)
+        pid = person_of(app, chat)
+        env = {"DATABASE_URL": db_url, "LOG_LEVEL": "WARNING", "USER": "quantri", "COLUMNS": "200"}
+        result = CliRunner().invoke(cli, ["people", "revoke", str(pid), "--all"], env=env)
+        assert result.exit_code == 0, result.stderr
+        assert "unsent messages given up: 0" not in result.stdout
+        spare = invite(app, "HANOI")
+        with app.uow() as uow:
+            spare_id = max(i.id for i in uow.invites.list())
+        result = CliRunner().invoke(cli, ["invite", "revoke", str(spare_id)], env=env)
+        assert result.exit_code == 0, result.stderr
+        chat.send("/nop")
+        assert "không còn quyền" in chat.text
+        other = Chat(app.dialogue_service(), "pg2")
+        other.send(f"/start {spare}")
+        assert "đã bị cán bộ quản trị hủy" in other.text
+        assert [a[1] for a in audit_log(app)] == ["person.revoke", "invite.revoke"]
+    finally:
+        app.close()
