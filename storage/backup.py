@@ -71,6 +71,8 @@ def backup(url: str, target: Path) -> str:
 
 def _private_target(target: Path) -> None:
     """Create the backup file empty at 0600 before anything is written to it (no readable moment)."""
+    if not target.parent.is_dir():
+        raise BackupError(f"{target.parent} is not a folder; create it first")
     fd = os.open(target, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE)
     os.close(fd)
     private_file(target)

@@ -21,7 +21,8 @@ from bot.web.auth import end_access
 from conversations.access import audit_entries, invite_rows, people_rows, revoke, revoke_invite
 from conversations.invites import canonical, create_invite
 
-invite_cli = typer.Typer(help="Invites: single-use codes that bind a chat to a unit and role.",
+invite_cli = typer.Typer(help="Create an invite: `chitieu invite --unit QUANGTRI [--role focal]` prints a single-use "
+                              "code (shown once) that binds a chat to the unit and role. `list` and `revoke` below.",
                          invoke_without_command=True)
 people_cli = typer.Typer(help="People, their roles and accounts; taking access back.", no_args_is_help=True)
 cli.add_typer(invite_cli, name="invite")
