@@ -230,6 +230,5 @@ def revoke_invite(uow: UnitOfWork, code_or_id: str, now: datetime, actor: str) -
                          f"link code {invite.id} was already used; see `chitieu people list`")
     invite.revoked_at = now
     audit(uow, actor, "invite.revoke", f"invite {invite.id}",
-          f"{invite.role}@{invite.unit.code}" + (f" for {invite.display_name}" if invite.display_name else "")
-          + ("" if status == "unused" else f" ({status})"), now)
+          f"{invite.role}@{invite.unit.code}" + (f" for {invite.display_name}" if invite.display_name else ""), now)
     return invite

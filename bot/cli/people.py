@@ -20,6 +20,7 @@ from bot.cli.base import app_from_env, cli, one_line_errors
 from bot.web.auth import end_access
 from conversations.access import audit_entries, invite_rows, people_rows, revoke, revoke_invite
 from conversations.invites import canonical, create_invite
+from storage.models import utcnow
 
 invite_cli = typer.Typer(help="Create an invite: `chitieu invite --unit QUANGTRI [--role focal]` prints a single-use "
                               "code (shown once) that binds a chat to the unit and role. `list` and `revoke` below.",
@@ -115,7 +116,7 @@ def invite_revoke(
 ) -> None:
     """Cancel an unused invite: whoever types its code is told it was cancelled."""
     app = app_from_env()
-    now = app.clock.now()
+    now = utcnow()  # the audit log keeps the real time, even in a training session (CLOCK_NOW)
     with app.uow() as uow:
         cancelled = revoke_invite(uow, code_or_id, now, operator(by))
         uow.commit()
@@ -157,7 +158,7 @@ def people_revoke(
     The person is told in the chat, their unsent reminders are given up and their web sessions end.
     """
     app = app_from_env()
-    now = app.clock.now()
+    now = utcnow()  # the audit log keeps the real time, even in a training session (CLOCK_NOW)
     with app.uow() as uow:
         result = revoke(uow, person, now, operator(by), role.lower() if role else None, unit, everything, reason)
         sessions = end_access(uow, person, now)

@@ -9,7 +9,7 @@ from bot.cli.base import app_from_env, cli, one_line_errors
 from bot.cli.people import BY_HELP, operator
 from bot.tokenkey import TokenKeyError, rotation
 from conversations.access import audit
-from storage.models import ChannelToken
+from storage.models import ChannelToken, utcnow
 
 tokens_cli = typer.Typer(help="Channel tokens kept in the database, encrypted with TOKEN_KEY.", no_args_is_help=True)
 cli.add_typer(tokens_cli, name="tokens")
@@ -47,7 +47,7 @@ def rotate_key(
         for row in rows:
             row.access_token, row.refresh_token = cipher.reseal(row.access_token), cipher.reseal(row.refresh_token)
         audit(uow, operator(by), "tokens.rotate_key", "channel_tokens",
-              f"{len(rows)} row(s): {', '.join(r.channel for r in rows) or 'none'}", app.clock.now())
+              f"{len(rows)} row(s): {', '.join(r.channel for r in rows) or 'none'}", utcnow())
         uow.commit()
     typer.echo(f"re-encrypted {len(rows)} channel token row(s) with the new key; now set TOKEN_KEY to the new key "
                "and restart the bot")
