@@ -143,10 +143,23 @@ def people_list(
             for r in rows])
 
 
+def person_id_of(uow, given: str) -> int:  # noqa: ANN001 - UnitOfWork
+    """The person behind `12` or `telegram:1001`."""
+    text = given.strip()
+    if text.isdigit():
+        return int(text)
+    channel, _, account = text.partition(":")
+    identity = uow.people.identity(channel, account) if account else None
+    if identity is None or identity.person_id is None:
+        raise ValueError(f"no person has the id or account {text!r}; see `chitieu people list`")
+    return identity.person_id
+
+
 @people_cli.command("revoke")
 @one_line_errors
 def people_revoke(
-    person: int = typer.Argument(..., help="The person's id (chitieu people list)."),
+    person: str = typer.Argument(..., help="The person's id, or one of their accounts as channel:id "
+                                 "(both shown by chitieu people list)."),
     role: str = typer.Option(None, "--role", help="Take back this role (focal | analyst | admin)."),
     unit: str = typer.Option(None, "--unit", help="Take back the roles on this unit."),
     everything: bool = typer.Option(False, "--all", help="Take back every role: the person loses all access."),
@@ -160,11 +173,12 @@ def people_revoke(
     app = app_from_env()
     now = utcnow()  # the audit log keeps the real time, even in a training session (CLOCK_NOW)
     with app.uow() as uow:
-        result = revoke(uow, person, now, operator(by), role.lower() if role else None, unit, everything, reason)
-        sessions = end_access(uow, person, now)
+        person_id = person_id_of(uow, person)
+        result = revoke(uow, person_id, now, operator(by), role.lower() if role else None, unit, everything, reason)
+        sessions = end_access(uow, person_id, now)
         uow.commit()
     typer.echo(f"revoked: {', '.join(f'{g.role} of {g.unit.code}' for g in result.revoked)} "
-               f"(person {person}, {result.person.display_name})")
+               f"(person {person_id}, {result.person.display_name})")
     typer.echo("no role left: the person has no access any more" if result.whole_person
                else f"still holds: {', '.join(f'{g.role} of {g.unit.code}' for g in result.remaining)}")
     typer.echo(f"web sessions ended: {sessions}; unsent messages given up: {result.cancelled_messages}; "

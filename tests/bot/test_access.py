@@ -133,6 +133,10 @@ def test_revoking_one_role_keeps_the_others(app: App, run) -> None:
     assert code == 2 and "say what to revoke: --role and/or --unit, or --all" in err
     code, _, err = run("people", "revoke", "999", "--all")
     assert code == 2 and "no person has id 999" in err
+    code, _, err = run("people", "revoke", "test:nobody", "--all")
+    assert code == 2 and "no person has the id or account 'test:nobody'" in err
+    code, out, _ = run("people", "revoke", "test:hai", "--all")  # an account, as `people list` shows it
+    assert code == 0 and f"revoked: focal of QUANGTRI (person {pid}, Lê Thị B)" in out
 
 
 def test_a_new_invite_gives_a_revoked_person_access_again(app: App, registered: Callable[..., Chat], run) -> None:
