@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     zalo_window_hours: float = 7 * 24  # consultation messages reach people who wrote within this window
     zalo_zns_template_id: str | None = None  # approved ZNS template for reminders outside the window
     public_base_url: str | None = None  # where /files/... download links point (Excel over Zalo)
+    # Fernet key(s) encrypting the Zalo tokens kept in the database; needed when the Zalo OA channel runs.
+    # Several, comma-separated, while a rotation is under way (the first encrypts). See bot/tokenkey.py.
+    token_key: SecretStr | None = None
 
     # The web server's limits (issue 19): every route, before a body is read or a slow client is waited for.
     http_max_body_bytes: int = 65536  # larger request bodies get 413, from Content-Length and while streaming

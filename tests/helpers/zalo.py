@@ -19,6 +19,7 @@ from tests.fakes.zalo_api import FakeZaloApi
 from tests.helpers.app import make_app
 
 OA_SECRET = "oa-secret-key-for-tests"
+TOKEN_KEY = "dP_X2TF0IeWLf0AzqfzNn9rRKbDGQ2BHJ1M9pBdhv1g="  # a Fernet key for the tokens kept in the database
 
 
 def zalo_app(db_url: str, fake: FakeZaloApi, **kw: object) -> App:
@@ -26,7 +27,7 @@ def zalo_app(db_url: str, fake: FakeZaloApi, **kw: object) -> App:
     settings: dict[str, object] = {
         "zalo_app_id": fake.app_id, "zalo_app_secret": fake.app_secret, "zalo_oa_secret_key": OA_SECRET,
         "zalo_refresh_token": fake.issue_tokens().refresh_token, "zalo_api_base_url": fake.base_url,
-        "zalo_oauth_base_url": fake.base_url, "zalo_zns_base_url": fake.base_url}
+        "zalo_oauth_base_url": fake.base_url, "zalo_zns_base_url": fake.base_url, "token_key": TOKEN_KEY}
     return make_app(db_url, load=False, **{**settings, **kw})
 
 
