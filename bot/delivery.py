@@ -66,9 +66,13 @@ class Delivery:
         self.claim_timeout = timedelta(seconds=claim_timeout)
         self.wake = asyncio.Event()
         self.paused_until: dict[str, float] = {}  # channel -> monotonic time its flood wait ends
+        self.stopping = False  # a clean stop: nothing new is handed to a platform
+        self._claimed: set[int] = set()  # rows this process holds in "sending", outcome not yet recorded
+        self._on_wire: set[int] = set()  # of those, rows handed to the channel's send (maybe delivered)
 
     async def deliver(self, queued: list[Queued]) -> None:
         """Send replies of one turn in order; after the first failure the rest wait for the loop."""
+        self._claimed.update(q.outbox_id for q in queued)  # the turn's transaction claimed them
         if queued and (queued[0].after_unsent if queued[0].after_unsent is not None
                        else await asyncio.to_thread(self._older_unsent, queued[0])):
             await asyncio.to_thread(self._defer, [q.outbox_id for q in queued])
@@ -88,6 +92,8 @@ class Delivery:
         reminder wave at one message per round trip to the platform, far below Telegram's 30/s. The
         channel's own rate limiter (PTB's AIORateLimiter) keeps the overall pace.
         """
+        if self.stopping:
+            return 0
         rows = await asyncio.to_thread(self._claim, limit)
         chats: dict[tuple[str, str], list[tuple[int, str, str, Reply, int, dict[str, Any]]]] = {}
         for row in rows:
@@ -114,17 +120,33 @@ class Delivery:
     async def run(self, poll_seconds: float = 2.0) -> None:
         """Drain forever: on a timer, at once when a turn's sending failed, and straight on while a
         drain sends something (a reminder wave is many batches: no pause between them)."""
-        while True:
+        while not self.stopping:
             sent = 0
             try:
                 sent = await self.drain()
             except Exception:  # noqa: BLE001 - the loop must survive a database hiccup
                 log.exception("outbox drain failed; retrying")
-            if sent:
+            if sent or self.stopping:
                 continue
             self.wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), poll_seconds)
+
+    async def stop(self, loop_task: asyncio.Task[None] | None, timeout: float) -> int:
+        """A clean stop: hand nothing new to a platform, let sends under way finish (at most `timeout`
+        seconds), then release the claims of messages never handed over (pending again: the next start
+        sends them once). A send cut short after `timeout` keeps its claim: it may have been delivered.
+        Returns how many claims were released."""
+        self.stopping = True
+        self.wake.set()
+        if loop_task is not None:
+            done, _ = await asyncio.wait({loop_task}, timeout=max(timeout, 0.0))
+            if not done:
+                loop_task.cancel()
+                await asyncio.gather(loop_task, return_exceptions=True)
+        if self._on_wire:
+            log.warning("%d send(s) still under way at shutdown keep their claim", len(self._on_wire))
+        return await asyncio.to_thread(self._release, sorted(self._claimed - self._on_wire))
 
     async def _attempt(self, row_id: int, channel: str, chat_id: str, reply: Reply, attempts: int,
                        meta: Mapping[str, Any] | None = None) -> bool:
@@ -135,6 +157,9 @@ class Delivery:
             return False
         if not await self._wait_out_pause(row_id, channel):
             return False
+        if self.stopping:  # never started: released at the end of the stop, sent after the restart
+            return False
+        self._on_wire.add(row_id)
         try:
             await adapter.send(chat_id, reply, meta)
         except RetryLater as exc:
@@ -179,7 +204,25 @@ class Delivery:
             out = [(r.id, r.channel, r.chat_id, from_payload(r.payload, r.attachment), r.attempts,
                     dict(r.payload.get("meta") or {})) for r in rows]
             uow.commit()
+        self._claimed.update(r[0] for r in out)
         return out
+
+    def _settled(self, *row_ids: int) -> None:
+        """The outcome of these rows is recorded: their claim is no longer this process's to release."""
+        for row_id in row_ids:
+            self._claimed.discard(row_id)
+            self._on_wire.discard(row_id)
+
+    def _release(self, row_ids: list[int]) -> int:
+        if not row_ids:
+            return 0
+        with self.new_uow() as uow:
+            released = uow.outbox.release(row_ids)
+            uow.commit()
+        self._settled(*row_ids)
+        if released:
+            log.info("released %d claimed message(s) at shutdown; they go out after the restart", released)
+        return released
 
     def _older_unsent(self, first: Queued) -> bool:
         with self.new_uow() as uow:
@@ -193,17 +236,20 @@ class Delivery:
         with self.new_uow() as uow:
             uow.outbox.mark_sent(row_id, self.wall())
             uow.commit()
+        self._settled(row_id)
 
     def _retry(self, row_id: int, after: float, error: str) -> None:
         with self.new_uow() as uow:
             uow.outbox.retry_later(row_id, self.wall() + timedelta(seconds=after), error)
             uow.commit()
+        self._settled(row_id)
 
     def _defer(self, row_ids: list[int]) -> None:
         with self.new_uow() as uow:
             for row_id in row_ids:
                 uow.outbox.retry_later(row_id, self.wall(), "after an earlier failure")
             uow.commit()
+        self._settled(*row_ids)
 
     def _give_up(self, row_id: int, reason: str, person_unreachable: bool) -> None:
         """Undeliverable: record it, and mark the identity unreachable so analysts see it."""
@@ -217,4 +263,5 @@ class Delivery:
             if row is not None and row.reminder_id:
                 uow.reminders.set_status(row.reminder_id, "undeliverable", reason)
             uow.commit()
+        self._settled(row_id)
 

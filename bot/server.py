@@ -20,6 +20,7 @@ from bot.app import App
 from bot.delivery import Channel, Delivery
 from bot.downloads import PATH as DOWNLOAD_PATH
 from bot.downloads import fetch_download
+from bot.lifecycle import QuietServer, StopSignal, cancel_all, stop_server, within
 from bot.scheduler import ReminderScheduler
 from bot.telegram import TelegramChannel
 from bot.web import web_routes
@@ -78,15 +79,24 @@ def _database_ok(app: App) -> bool:
 
 
 async def run_all(app: App) -> None:
-    """Start channels, the delivery loop and the web server; stop them cleanly on SIGINT/SIGTERM."""
+    """Start channels, the delivery loop and the web server; stop them cleanly on SIGINT/SIGTERM
+    (the order is in bot.lifecycle)."""
+    stop = StopSignal(app.settings.stop_timeout_seconds).install()
+    try:
+        await _run_until_stopped(app, stop)
+    finally:
+        stop.uninstall()
+
+
+async def _run_until_stopped(app: App, stop: StopSignal) -> None:
     service = app.dialogue_service()
     channels: dict[str, Channel] = {}
     delivery = Delivery(app.uow, channels, app.settings.outbox_claim_timeout_seconds)
     telegram = TelegramChannel(app, service, delivery) if app.settings.telegram_bot_token else None
     zalo = ZaloChannel(app, service, delivery) if app.settings.zalo_enabled else None
     channels.update({c.name: c for c in (telegram, zalo) if c is not None})
-    server = uvicorn.Server(uvicorn.Config(web_app(app, telegram, zalo), host=app.settings.listen_host,
-                                           port=app.settings.listen_port, log_level="warning"))
+    server = QuietServer(uvicorn.Config(web_app(app, telegram, zalo), host=app.settings.listen_host,
+                                        port=app.settings.listen_port, log_level="warning"))
     async with contextlib.AsyncExitStack() as stack:
         telegram_tasks: list[asyncio.Task[None]] = []
         if telegram:
@@ -94,20 +104,25 @@ async def run_all(app: App) -> None:
             telegram_tasks = await start_telegram(app, telegram)
         if zalo:
             await zalo.intake.replay()
-        background = [asyncio.create_task(delivery.run(app.settings.outbox_poll_seconds), name="delivery"),
-                      ReminderScheduler(app, delivery).start()]
+        delivering = asyncio.create_task(delivery.run(app.settings.outbox_poll_seconds), name="delivery")
+        background = [ReminderScheduler(app, delivery).start()]
         if zalo:
             background.append(asyncio.create_task(zalo.intake.sweep_forever(), name="zalo-sweep"))
         log.info("chitieu-bot running: %s", ", ".join(channels) or "no channel")
+        serving = asyncio.create_task(server.serve(), name="web")
         try:
-            await server.serve()
+            await stop.wait(serving)
         finally:
-            for task in background:
-                task.cancel()
-            if telegram:
-                await stop_telegram(telegram, telegram_tasks)
+            stop.begin()
+            polling = [t for t in telegram_tasks if t.get_name() == "telegram-poll"]
+            await cancel_all(polling)
+            await stop_server(server, serving, stop.left() / 2)
+            intakes = [c.intake for c in (telegram, zalo) if c is not None]
+            await within(asyncio.gather(*(i.close(stop.left()) for i in intakes)), stop.left(), "turns")
+            await within(delivery.stop(delivering, stop.left() - 0.5), stop.left() + 1.0, "delivery")
+            await cancel_all([*background, *telegram_tasks], timeout=min(stop.left(), 2.0))
             if zalo:
-                await zalo.close()
+                await within(zalo.close(), stop.left(), "the Zalo client")
 
 
 async def start_telegram(app: App, telegram: TelegramChannel) -> list[asyncio.Task[None]]:

@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     reminder_pass_seconds: int = 60
     outbox_poll_seconds: float = 2.0
     outbox_claim_timeout_seconds: float = 120.0  # a send claimed longer ago was cut short by a crash
+    stop_timeout_seconds: float = 10.0  # SIGTERM/SIGINT: turns, sends under way and claims settled within this
 
     @property
     def zalo_enabled(self) -> bool:
