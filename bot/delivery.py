@@ -7,6 +7,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -19,6 +20,11 @@ from storage.uow import UnitOfWork
 log = logging.getLogger(__name__)
 MAX_BACKOFF = 30.0  # after an outage, waiting messages go out within half a minute
 MAX_INLINE_PAUSE = 30.0  # a longer flood wait puts messages back in the outbox instead of holding claims
+# While a channel's send runs for an outbox row: the monotonic time by which its request must be on the
+# wire. Past it the claim may be taken over (claim timeout), so a channel must not start the request
+# then: it raises RetryLater instead, and the outbox sends the message later, once. Channels also use
+# it to tell outbox sends (never wait inline for a flood wait) from their other calls.
+SEND_DEADLINE: ContextVar[float | None] = ContextVar("send_deadline", default=None)
 
 
 class RetryLater(Exception):
@@ -64,6 +70,9 @@ class Delivery:
         self.new_uow, self.channels, self.wall = new_uow, channels, wall
         self.concurrency = concurrency
         self.claim_timeout = timedelta(seconds=claim_timeout)
+        # a claim is safe for half its timeout; waits inline (flood waits) stay well inside that
+        self.send_within = claim_timeout / 2
+        self.max_inline_pause = min(MAX_INLINE_PAUSE, claim_timeout / 4)
         self.wake = asyncio.Event()
         self.paused_until: dict[str, float] = {}  # channel -> monotonic time its flood wait ends
         self.stopping = False  # a clean stop: nothing new is handed to a platform
@@ -73,13 +82,14 @@ class Delivery:
     async def deliver(self, queued: list[Queued]) -> None:
         """Send replies of one turn in order; after the first failure the rest wait for the loop."""
         self._claimed.update(q.outbox_id for q in queued)  # the turn's transaction claimed them
+        claimed_at = time.monotonic()
         if queued and (queued[0].after_unsent if queued[0].after_unsent is not None
                        else await asyncio.to_thread(self._older_unsent, queued[0])):
             await asyncio.to_thread(self._defer, [q.outbox_id for q in queued])
             self.wake.set()
             return
         for i, q in enumerate(queued):
-            ok = await self._attempt(q.outbox_id, q.channel, q.chat_id, q.reply, attempts=1)
+            ok = await self._attempt(q.outbox_id, q.channel, q.chat_id, q.reply, attempts=1, claimed_at=claimed_at)
             if not ok:
                 await asyncio.to_thread(self._defer, [x.outbox_id for x in queued[i + 1:]])
                 self.wake.set()
@@ -95,6 +105,7 @@ class Delivery:
         if self.stopping:
             return 0
         rows = await asyncio.to_thread(self._claim, limit)
+        claimed_at = time.monotonic()
         chats: dict[tuple[str, str], list[tuple[int, str, str, Reply, int, dict[str, Any]]]] = {}
         for row in rows:
             chats.setdefault((row[1], row[2]), []).append(row)
@@ -109,7 +120,7 @@ class Delivery:
                     blocked = blocked or await asyncio.to_thread(self._older_unsent_id, chat, row_id)
                     if blocked:
                         await asyncio.to_thread(self._retry, row_id, 1.0, "waiting for an earlier message")
-                    elif await self._attempt(row_id, channel, chat_id, reply, attempts, meta):
+                    elif await self._attempt(row_id, channel, chat_id, reply, attempts, meta, claimed_at):
                         sent += 1
                     else:
                         blocked = True
@@ -149,8 +160,9 @@ class Delivery:
         return await asyncio.to_thread(self._release, sorted(self._claimed - self._on_wire))
 
     async def _attempt(self, row_id: int, channel: str, chat_id: str, reply: Reply, attempts: int,
-                       meta: Mapping[str, Any] | None = None) -> bool:
-        """One send; the outbox row records sent, retry or undeliverable."""
+                       meta: Mapping[str, Any] | None = None, claimed_at: float | None = None) -> bool:
+        """One send; the outbox row records sent, retry or undeliverable. The send must start while the
+        claim is safely ours (`SEND_DEADLINE`): a rate limit is waited out by the outbox, not inline."""
         adapter = self.channels.get(channel)
         if adapter is None:
             await asyncio.to_thread(self._retry, row_id, 60.0, f"channel {channel} not running")
@@ -160,11 +172,13 @@ class Delivery:
         if self.stopping:  # never started: released at the end of the stop, sent after the restart
             return False
         self._on_wire.add(row_id)
+        token = SEND_DEADLINE.set((claimed_at if claimed_at is not None else time.monotonic()) + self.send_within)
         try:
             await adapter.send(chat_id, reply, meta)
         except RetryLater as exc:
             if exc.after:  # flood control: the whole channel waits, not just this chat
-                self.paused_until[channel] = time.monotonic() + exc.after
+                self.paused_until[channel] = max(self.paused_until.get(channel, 0.0), time.monotonic() + exc.after)
+                log.info("%s flood wait %.1f s: message %s goes out after it", channel, exc.after, row_id)
             await asyncio.to_thread(self._retry, row_id, exc.after or backoff(attempts), str(exc))
             return False
         except Undeliverable as exc:
@@ -175,6 +189,8 @@ class Delivery:
             log.warning("send to %s:%s failed: %s", channel, chat_id, type(exc).__name__)
             await asyncio.to_thread(self._retry, row_id, backoff(attempts), type(exc).__name__)
             return False
+        finally:
+            SEND_DEADLINE.reset(token)
         await self._record_sent(row_id)
         return True
 
@@ -191,7 +207,7 @@ class Delivery:
     async def _wait_out_pause(self, row_id: int, channel: str) -> bool:
         """Wait while the channel is under a flood wait; a long one puts the message back instead."""
         left = self.paused_until.get(channel, 0.0) - time.monotonic()
-        if left > MAX_INLINE_PAUSE:
+        if left > self.max_inline_pause:
             await asyncio.to_thread(self._retry, row_id, left, f"{channel} flood wait")
             return False
         if left > 0:
