@@ -9,7 +9,6 @@ import secrets
 from urllib.parse import quote
 
 import uvicorn
-from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -20,6 +19,7 @@ from bot.app import App
 from bot.delivery import Channel, Delivery
 from bot.downloads import PATH as DOWNLOAD_PATH
 from bot.downloads import fetch_download
+from bot.health import Health
 from bot.lifecycle import QuietServer, StopSignal, cancel_all, stop_server, within
 from bot.scheduler import ReminderScheduler
 from bot.telegram import TelegramChannel
@@ -31,13 +31,14 @@ TELEGRAM_PATH = "/telegram/webhook"
 ZALO_PATH = "/zalo/webhook"
 
 
-def web_app(app: App, telegram: TelegramChannel | None, zalo: ZaloChannel | None = None) -> Starlette:
-    """Routes: /healthz, the Telegram webhook (webhook mode), the Zalo webhook, download links, the web view."""
+def web_app(app: App, telegram: TelegramChannel | None, zalo: ZaloChannel | None = None,
+            health: Health | None = None) -> Starlette:
+    """Routes: /healthz (bot.health), the Telegram webhook (webhook mode), the Zalo webhook, download links,
+    the web view."""
+    health = health or Health(app, [name for name, c in (("telegram", telegram), ("zalo", zalo)) if c])
 
-    async def healthz(_: Request) -> Response:
-        ok = await asyncio.to_thread(_database_ok, app)
-        channels = [name for name, c in (("telegram", telegram), ("zalo", zalo)) if c]
-        return JSONResponse({"ok": ok, "channels": channels}, 200 if ok else 503)
+    async def healthz(request: Request) -> Response:
+        return await health.endpoint(request)
 
     async def zalo_webhook(request: Request) -> Response:
         assert zalo is not None
@@ -69,15 +70,6 @@ def web_app(app: App, telegram: TelegramChannel | None, zalo: ZaloChannel | None
     return Starlette(routes=routes)
 
 
-def _database_ok(app: App) -> bool:
-    try:
-        with app.uow() as uow:
-            uow.session.execute(text("select 1"))
-        return True
-    except Exception:  # noqa: BLE001 - health check reports, never raises
-        return False
-
-
 async def run_all(app: App) -> None:
     """Start channels, the delivery loop and the web server; stop them cleanly on SIGINT/SIGTERM
     (the order is in bot.lifecycle)."""
@@ -95,7 +87,8 @@ async def _run_until_stopped(app: App, stop: StopSignal) -> None:
     telegram = TelegramChannel(app, service, delivery) if app.settings.telegram_bot_token else None
     zalo = ZaloChannel(app, service, delivery) if app.settings.zalo_enabled else None
     channels.update({c.name: c for c in (telegram, zalo) if c is not None})
-    server = QuietServer(uvicorn.Config(web_app(app, telegram, zalo), host=app.settings.listen_host,
+    health = Health(app, list(channels))
+    server = QuietServer(uvicorn.Config(web_app(app, telegram, zalo, health), host=app.settings.listen_host,
                                         port=app.settings.listen_port, log_level="warning"))
     async with contextlib.AsyncExitStack() as stack:
         telegram_tasks: list[asyncio.Task[None]] = []
@@ -108,6 +101,7 @@ async def _run_until_stopped(app: App, stop: StopSignal) -> None:
         background = [ReminderScheduler(app, delivery).start()]
         if zalo:
             background.append(asyncio.create_task(zalo.intake.sweep_forever(), name="zalo-sweep"))
+        health.watch(*telegram_tasks, delivering, *background)
         log.info("chitieu-bot running: %s", ", ".join(channels) or "no channel")
         serving = asyncio.create_task(server.serve(), name="web")
         try:
