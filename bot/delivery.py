@@ -7,6 +7,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -19,6 +20,11 @@ from storage.uow import UnitOfWork
 log = logging.getLogger(__name__)
 MAX_BACKOFF = 30.0  # after an outage, waiting messages go out within half a minute
 MAX_INLINE_PAUSE = 30.0  # a longer flood wait puts messages back in the outbox instead of holding claims
+# While a channel's send runs for an outbox row: the monotonic time by which its request must be on the
+# wire. Past it the claim may be taken over (claim timeout), so a channel must not start the request
+# then: it raises RetryLater instead, and the outbox sends the message later, once. Channels also use
+# it to tell outbox sends (never wait inline for a flood wait) from their other calls.
+SEND_DEADLINE: ContextVar[float | None] = ContextVar("send_deadline", default=None)
 
 
 class RetryLater(Exception):
@@ -66,18 +72,26 @@ class Delivery:
         self.own_channels_only = own_channels_only  # leave other channels' messages to the bot that runs them
         self.concurrency = concurrency
         self.claim_timeout = timedelta(seconds=claim_timeout)
+        # a claim is safe for half its timeout; waits inline (flood waits) stay well inside that
+        self.send_within = claim_timeout / 2
+        self.max_inline_pause = min(MAX_INLINE_PAUSE, claim_timeout / 4)
         self.wake = asyncio.Event()
         self.paused_until: dict[str, float] = {}  # channel -> monotonic time its flood wait ends
+        self.stopping = False  # a clean stop: nothing new is handed to a platform
+        self._claimed: set[int] = set()  # rows this process holds in "sending", outcome not yet recorded
+        self._on_wire: set[int] = set()  # of those, rows handed to the channel's send (maybe delivered)
 
     async def deliver(self, queued: list[Queued]) -> None:
         """Send replies of one turn in order; after the first failure the rest wait for the loop."""
+        self._claimed.update(q.outbox_id for q in queued)  # the turn's transaction claimed them
+        claimed_at = time.monotonic()
         if queued and (queued[0].after_unsent if queued[0].after_unsent is not None
                        else await asyncio.to_thread(self._older_unsent, queued[0])):
             await asyncio.to_thread(self._defer, [q.outbox_id for q in queued])
             self.wake.set()
             return
         for i, q in enumerate(queued):
-            ok = await self._attempt(q.outbox_id, q.channel, q.chat_id, q.reply, attempts=1)
+            ok = await self._attempt(q.outbox_id, q.channel, q.chat_id, q.reply, attempts=1, claimed_at=claimed_at)
             if not ok:
                 await asyncio.to_thread(self._defer, [x.outbox_id for x in queued[i + 1:]])
                 self.wake.set()
@@ -90,7 +104,10 @@ class Delivery:
         reminder wave at one message per round trip to the platform, far below Telegram's 30/s. The
         channel's own rate limiter (PTB's AIORateLimiter) keeps the overall pace.
         """
+        if self.stopping:
+            return 0
         rows = await asyncio.to_thread(self._claim, limit)
+        claimed_at = time.monotonic()
         chats: dict[tuple[str, str], list[tuple[int, str, str, Reply, int, dict[str, Any]]]] = {}
         for row in rows:
             chats.setdefault((row[1], row[2]), []).append(row)
@@ -105,7 +122,7 @@ class Delivery:
                     blocked = blocked or await asyncio.to_thread(self._older_unsent_id, chat, row_id)
                     if blocked:
                         await asyncio.to_thread(self._retry, row_id, 1.0, "waiting for an earlier message")
-                    elif await self._attempt(row_id, channel, chat_id, reply, attempts, meta):
+                    elif await self._attempt(row_id, channel, chat_id, reply, attempts, meta, claimed_at):
                         sent += 1
                     else:
                         blocked = True
@@ -116,32 +133,54 @@ class Delivery:
     async def run(self, poll_seconds: float = 2.0) -> None:
         """Drain forever: on a timer, at once when a turn's sending failed, and straight on while a
         drain sends something (a reminder wave is many batches: no pause between them)."""
-        while True:
+        while not self.stopping:
             sent = 0
             try:
                 sent = await self.drain()
             except Exception:  # noqa: BLE001 - the loop must survive a database hiccup
                 log.exception("outbox drain failed; retrying")
-            if sent:
+            if sent or self.stopping:
                 continue
             self.wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wake.wait(), poll_seconds)
 
+    async def stop(self, loop_task: asyncio.Task[None] | None, timeout: float) -> int:
+        """A clean stop: hand nothing new to a platform, let sends under way finish (at most `timeout`
+        seconds), then release the claims of messages never handed over (pending again: the next start
+        sends them once). A send cut short after `timeout` keeps its claim: it may have been delivered.
+        Returns how many claims were released."""
+        self.stopping = True
+        self.wake.set()
+        if loop_task is not None:
+            done, _ = await asyncio.wait({loop_task}, timeout=max(timeout, 0.0))
+            if not done:
+                loop_task.cancel()
+                await asyncio.gather(loop_task, return_exceptions=True)
+        if self._on_wire:
+            log.warning("%d send(s) still under way at shutdown keep their claim", len(self._on_wire))
+        return await asyncio.to_thread(self._release, sorted(self._claimed - self._on_wire))
+
     async def _attempt(self, row_id: int, channel: str, chat_id: str, reply: Reply, attempts: int,
-                       meta: Mapping[str, Any] | None = None) -> bool:
-        """One send; the outbox row records sent, retry or undeliverable."""
+                       meta: Mapping[str, Any] | None = None, claimed_at: float | None = None) -> bool:
+        """One send; the outbox row records sent, retry or undeliverable. The send must start while the
+        claim is safely ours (`SEND_DEADLINE`): a rate limit is waited out by the outbox, not inline."""
         adapter = self.channels.get(channel)
         if adapter is None:
             await asyncio.to_thread(self._retry, row_id, 60.0, f"channel {channel} not running")
             return False
         if not await self._wait_out_pause(row_id, channel):
             return False
+        if self.stopping:  # never started: released at the end of the stop, sent after the restart
+            return False
+        self._on_wire.add(row_id)
+        token = SEND_DEADLINE.set((claimed_at if claimed_at is not None else time.monotonic()) + self.send_within)
         try:
             await adapter.send(chat_id, reply, meta)
         except RetryLater as exc:
             if exc.after:  # flood control: the whole channel waits, not just this chat
-                self.paused_until[channel] = time.monotonic() + exc.after
+                self.paused_until[channel] = max(self.paused_until.get(channel, 0.0), time.monotonic() + exc.after)
+                log.info("%s flood wait %.1f s: message %s goes out after it", channel, exc.after, row_id)
             await asyncio.to_thread(self._retry, row_id, exc.after or backoff(attempts), str(exc))
             return False
         except Undeliverable as exc:
@@ -152,6 +191,8 @@ class Delivery:
             log.warning("send to %s:%s failed: %s", channel, chat_id, type(exc).__name__)
             await asyncio.to_thread(self._retry, row_id, backoff(attempts), type(exc).__name__)
             return False
+        finally:
+            SEND_DEADLINE.reset(token)
         await self._record_sent(row_id)
         return True
 
@@ -168,7 +209,7 @@ class Delivery:
     async def _wait_out_pause(self, row_id: int, channel: str) -> bool:
         """Wait while the channel is under a flood wait; a long one puts the message back instead."""
         left = self.paused_until.get(channel, 0.0) - time.monotonic()
-        if left > MAX_INLINE_PAUSE:
+        if left > self.max_inline_pause:
             await asyncio.to_thread(self._retry, row_id, left, f"{channel} flood wait")
             return False
         if left > 0:
@@ -182,7 +223,25 @@ class Delivery:
             out = [(r.id, r.channel, r.chat_id, from_payload(r.payload, r.attachment), r.attempts,
                     dict(r.payload.get("meta") or {})) for r in rows]
             uow.commit()
+        self._claimed.update(r[0] for r in out)
         return out
+
+    def _settled(self, *row_ids: int) -> None:
+        """The outcome of these rows is recorded: their claim is no longer this process's to release."""
+        for row_id in row_ids:
+            self._claimed.discard(row_id)
+            self._on_wire.discard(row_id)
+
+    def _release(self, row_ids: list[int]) -> int:
+        if not row_ids:
+            return 0
+        with self.new_uow() as uow:
+            released = uow.outbox.release(row_ids)
+            uow.commit()
+        self._settled(*row_ids)
+        if released:
+            log.info("released %d claimed message(s) at shutdown; they go out after the restart", released)
+        return released
 
     def _older_unsent(self, first: Queued) -> bool:
         with self.new_uow() as uow:
@@ -196,17 +255,20 @@ class Delivery:
         with self.new_uow() as uow:
             uow.outbox.mark_sent(row_id, self.wall())
             uow.commit()
+        self._settled(row_id)
 
     def _retry(self, row_id: int, after: float, error: str) -> None:
         with self.new_uow() as uow:
             uow.outbox.retry_later(row_id, self.wall() + timedelta(seconds=after), error)
             uow.commit()
+        self._settled(row_id)
 
     def _defer(self, row_ids: list[int]) -> None:
         with self.new_uow() as uow:
             for row_id in row_ids:
                 uow.outbox.retry_later(row_id, self.wall(), "after an earlier failure")
             uow.commit()
+        self._settled(*row_ids)
 
     def _give_up(self, row_id: int, reason: str, person_unreachable: bool) -> None:
         """Undeliverable: record it, and mark the identity unreachable so analysts see it."""
@@ -220,4 +282,5 @@ class Delivery:
             if row is not None and row.reminder_id:
                 uow.reminders.set_status(row.reminder_id, "undeliverable", reason)
             uow.commit()
+        self._settled(row_id)
 

@@ -41,6 +41,7 @@ class Intake:
         self.locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self.tasks: set[asyncio.Task[None]] = set()
         self.busy_told: dict[str, float] = {}
+        self.stopping = False  # a clean stop: the update being applied finishes, the rest waits for the restart
 
     async def receive(self, items: list[Item]) -> None:
         """Store updates durably (raises if the database refuses: then do not acknowledge them)."""
@@ -68,6 +69,8 @@ class Intake:
                 await self._tell_busy(chat_id)
                 return
             for event_id, key, payload in rows:
+                if self.stopping:
+                    return  # stays in the inbox: applied after the restart
                 if not await self._apply(event_id, key, payload, chat_id):
                     return  # the database is unavailable: leave the rest for the sweep, keep the order
 
@@ -115,6 +118,8 @@ class Intake:
         before = utcnow() - timedelta(seconds=min_age) if min_age else None
         rows = await asyncio.to_thread(self._pending_chats, before)
         for chat_id in rows:
+            if self.stopping:
+                break
             await self.process_chat(chat_id)
         return len(rows)
 
@@ -132,7 +137,17 @@ class Intake:
             except Exception:  # noqa: BLE001 - the database may still be down; try again next time
                 log.warning("inbox sweep on %s failed; retrying", self.channel)
 
-    async def close(self) -> None:
-        """Let updates being applied finish."""
-        if self.tasks:
-            await asyncio.gather(*self.tasks, return_exceptions=True)
+    async def close(self, timeout: float | None = None) -> None:
+        """Let updates being applied finish (each chat's current one: `stopping` holds back the rest);
+        after `timeout` seconds what is still running is cancelled (its update stays in the inbox)."""
+        self.stopping = True
+        if not self.tasks:
+            return
+        tasks = set(self.tasks)
+        _, late = await asyncio.wait(tasks, timeout=timeout)
+        if late:
+            log.warning("%d %s turn(s) still running at shutdown are cancelled; applied after the restart",
+                        len(late), self.channel)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)

@@ -9,8 +9,6 @@ import resource
 import secrets
 from urllib.parse import quote
 
-import uvicorn
-from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -21,8 +19,10 @@ from bot.app import App
 from bot.delivery import Channel, Delivery
 from bot.downloads import NO_STORE, fetch_download
 from bot.downloads import PATH as DOWNLOAD_PATH
+from bot.health import Health
 from bot.housekeeping import housekeeping_forever
 from bot.httpguard import BadJson, read_json, server_config
+from bot.lifecycle import QuietServer, StopSignal, cancel_all, stop_server, within
 from bot.scheduler import ReminderScheduler
 from bot.telegram import TelegramChannel
 from bot.web import web_routes
@@ -33,13 +33,14 @@ TELEGRAM_PATH = "/telegram/webhook"
 ZALO_PATH = "/zalo/webhook"
 
 
-def web_app(app: App, telegram: TelegramChannel | None, zalo: ZaloChannel | None = None) -> Starlette:
-    """Routes: /healthz, the Telegram webhook (webhook mode), the Zalo webhook, download links, the web view."""
+def web_app(app: App, telegram: TelegramChannel | None, zalo: ZaloChannel | None = None,
+            health: Health | None = None) -> Starlette:
+    """Routes: /healthz (bot.health), the Telegram webhook (webhook mode), the Zalo webhook, download links,
+    the web view."""
+    health = health or Health(app, [name for name, c in (("telegram", telegram), ("zalo", zalo)) if c])
 
-    async def healthz(_: Request) -> Response:
-        ok = await asyncio.to_thread(_database_ok, app)
-        channels = [name for name, c in (("telegram", telegram), ("zalo", zalo)) if c]
-        return JSONResponse({"ok": ok, "channels": channels}, 200 if ok else 503)
+    async def healthz(request: Request) -> Response:
+        return await health.endpoint(request)
 
     async def zalo_webhook(request: Request) -> Response:
         assert zalo is not None
@@ -77,15 +78,6 @@ def web_app(app: App, telegram: TelegramChannel | None, zalo: ZaloChannel | None
     return Starlette(routes=routes)  # the body limit wraps it: bot.httpguard.server_config
 
 
-def _database_ok(app: App) -> bool:
-    try:
-        with app.uow() as uow:
-            uow.session.execute(text("select 1"))
-        return True
-    except Exception:  # noqa: BLE001 - health check reports, never raises
-        return False
-
-
 def check_settings(app: App) -> None:
     """Refuse to start with settings that would open a door (a webhook without a real secret): ValueError."""
     problem = app.settings.startup_problem()
@@ -113,15 +105,25 @@ def raise_file_limit(app: App, wanted: int = 65536) -> int:
 
 
 async def run_all(app: App) -> None:
-    """Start channels, the delivery loop and the web server; stop them cleanly on SIGINT/SIGTERM."""
+    """Start channels, the delivery loop and the web server; stop them cleanly on SIGINT/SIGTERM
+    (the order is in bot.lifecycle)."""
     check_settings(app)
+    stop = StopSignal(app.settings.stop_timeout_seconds).install()
+    try:
+        await _run_until_stopped(app, stop)
+    finally:
+        stop.uninstall()
+
+
+async def _run_until_stopped(app: App, stop: StopSignal) -> None:
     service = app.dialogue_service()
     channels: dict[str, Channel] = {}
     delivery = Delivery(app.uow, channels, app.settings.outbox_claim_timeout_seconds)
     telegram = TelegramChannel(app, service, delivery) if app.settings.telegram_bot_token else None
     zalo = ZaloChannel(app, service, delivery) if app.settings.zalo_enabled else None
     channels.update({c.name: c for c in (telegram, zalo) if c is not None})
-    server = uvicorn.Server(server_config(web_app(app, telegram, zalo), app.settings))
+    health = Health(app, list(channels))
+    server = QuietServer(server_config(web_app(app, telegram, zalo, health), app.settings))
     async with contextlib.AsyncExitStack() as stack:
         telegram_tasks: list[asyncio.Task[None]] = []
         if telegram:
@@ -129,21 +131,27 @@ async def run_all(app: App) -> None:
             telegram_tasks = await start_telegram(app, telegram)
         if zalo:
             await zalo.intake.replay()
-        background = [asyncio.create_task(delivery.run(app.settings.outbox_poll_seconds), name="delivery"),
-                      ReminderScheduler(app, delivery).start(),
+        delivering = asyncio.create_task(delivery.run(app.settings.outbox_poll_seconds), name="delivery")
+        background = [ReminderScheduler(app, delivery).start(),
                       asyncio.create_task(housekeeping_forever(app), name="housekeeping")]
         if zalo:
             background.append(asyncio.create_task(zalo.intake.sweep_forever(), name="zalo-sweep"))
+        health.watch(*telegram_tasks, delivering, *background)
         log.info("chitieu-bot running: %s", ", ".join(channels) or "no channel")
+        serving = asyncio.create_task(server.serve(), name="web")
         try:
-            await server.serve()
+            await stop.wait(serving)
         finally:
-            for task in background:
-                task.cancel()
-            if telegram:
-                await stop_telegram(telegram, telegram_tasks)
+            stop.begin()
+            polling = [t for t in telegram_tasks if t.get_name() == "telegram-poll"]
+            await cancel_all(polling)
+            await stop_server(server, serving, stop.left() / 2)
+            intakes = [c.intake for c in (telegram, zalo) if c is not None]
+            await within(asyncio.gather(*(i.close(stop.left()) for i in intakes)), stop.left(), "turns")
+            await within(delivery.stop(delivering, stop.left() - 0.5), stop.left() + 1.0, "delivery")
+            await cancel_all([*background, *telegram_tasks], timeout=min(stop.left(), 2.0))
             if zalo:
-                await zalo.close()
+                await within(zalo.close(), stop.left(), "the Zalo client")
 
 
 async def start_telegram(app: App, telegram: TelegramChannel) -> list[asyncio.Task[None]]:

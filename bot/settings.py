@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     reminder_pass_seconds: int = 60
     outbox_poll_seconds: float = 2.0
     outbox_claim_timeout_seconds: float = 120.0  # a send claimed longer ago was cut short by a crash
+    health_inbox_max_age_seconds: float = 300.0  # /healthz 503 when an update has waited longer to be applied
+    health_outbox_max_age_seconds: float = 900.0  # /healthz 503 when a reply has waited longer to be sent
+    stop_timeout_seconds: float = 10.0  # SIGTERM/SIGINT: turns, sends under way and claims settled within this
 
     @field_validator("telegram_bot_token", "webhook_secret", "zalo_app_secret", "zalo_oa_secret_key",
                      "zalo_refresh_token", "webhook_url", "zalo_app_id", "public_base_url", mode="before")

@@ -6,6 +6,7 @@ import asyncio
 import html
 import json
 import logging
+import math
 import os
 import time
 from collections.abc import Mapping
@@ -15,12 +16,12 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")  # RetryAfter.retry_after as a timed
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import MessageLimit, ParseMode
-from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
 from telegram.request import HTTPXRequest
 
 from bot.app import App
-from bot.delivery import Delivery, RetryLater, Undeliverable
+from bot.delivery import SEND_DEADLINE, Delivery, RetryLater, Undeliverable
 from bot.intake import Intake
 from conversations.commands import canonical_name
 from conversations.messages import (
@@ -150,8 +151,18 @@ class FloodGate:
             await asyncio.sleep(left)
 
 
+class ClaimExpired(TelegramError):
+    """An outbox send would start after its claim stopped being safe: the outbox sends it later instead."""
+
+
 class GatedRequest(HTTPXRequest):
-    """PTB's HTTP client, waiting out the bot's flood wait before each request and starting one on a 429."""
+    """PTB's HTTP client: the bot's flood wait before each request, started by a 429.
+
+    An outbox send (`SEND_DEADLINE` set) never waits it out here: it raises RetryAfter with the time
+    left, so the outbox row goes back to pending until then instead of sitting in "sending" past its
+    claim; nor does it start after its deadline (`ClaimExpired`). Other calls (getUpdates, button
+    acknowledgements) wait inline as before.
+    """
 
     def __init__(self, gate: FloodGate, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -159,7 +170,15 @@ class GatedRequest(HTTPXRequest):
 
     async def do_request(self, url: str, method: str, request_data: Any = None, *args: Any,
                          **kwargs: Any) -> tuple[int, bytes]:  # noqa: D102
-        await self.gate.wait()
+        deadline = SEND_DEADLINE.get()
+        if deadline is None:
+            await self.gate.wait()
+        else:
+            now = time.monotonic()
+            if self.gate.until > now:
+                raise RetryAfter(max(1, math.ceil(self.gate.until - now)))
+            if now > deadline:
+                raise ClaimExpired("the claim is too old to start sending")
         code, payload = await super().do_request(url, method, request_data, *args, **kwargs)
         if code == 429:
             try:
@@ -191,11 +210,15 @@ class TelegramChannel:
     def _build(self) -> Application:
         s = self.app.settings
         assert s.telegram_bot_token is not None
+        # with max_retries=0 PTB logs every 429 as an error with a traceback; the outbox handles and logs it
+        logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)
         builder = (ApplicationBuilder().token(s.telegram_bot_token.get_secret_value())
                    .base_url(s.telegram_api_base_url)
                    .request(GatedRequest(FloodGate(), connection_pool_size=256))
+                   # max_retries=0: a 429 goes straight back to the outbox, which schedules the message at
+                   # retry_after; retrying here would sleep it out while the row stays claimed "sending"
                    .rate_limiter(AIORateLimiter(overall_max_rate=1, overall_time_period=1 / OVERALL_PER_SECOND,
-                                                max_retries=2))
+                                                max_retries=0))
                    .updater(None))  # our own polling loop: an update is confirmed only once stored
         if s.telegram_file_base_url:
             builder = builder.base_file_url(s.telegram_file_base_url)
@@ -215,6 +238,11 @@ class TelegramChannel:
                                                      allowed_updates=Update.ALL_TYPES)
                 pause = 1.0
             except TimedOut:
+                continue
+            except RetryAfter as exc:  # flood control on getUpdates itself: wait it out, keep polling
+                after = exc.retry_after.total_seconds() if hasattr(exc.retry_after, "total_seconds") else exc.retry_after
+                log.warning("getUpdates rate limited; polling again in %.0f s", float(after))
+                await asyncio.sleep(float(after))
                 continue
             except (NetworkError, Conflict) as exc:
                 log.warning("getUpdates failed (%s); retrying in %.0f s", type(exc).__name__, pause)
@@ -312,6 +340,8 @@ class TelegramChannel:
                 chunks = split_text(render_html(reply))
                 for i, chunk in enumerate(chunks):
                     markup = keyboard(reply) if i == len(chunks) - 1 else None
+                    if i == 1:  # the first part went out: the rest must follow it, not be given up
+                        SEND_DEADLINE.set(None)
                     await bot.send_message(chat_id, chunk, parse_mode=ParseMode.HTML, reply_markup=markup)
             elif isinstance(reply, DocumentOut):
                 await bot.send_document(chat_id, reply.data, filename=reply.filename, caption=reply.caption[:1024])
@@ -320,6 +350,8 @@ class TelegramChannel:
         except RetryAfter as exc:
             after = exc.retry_after.total_seconds() if hasattr(exc.retry_after, "total_seconds") else exc.retry_after
             raise RetryLater("telegram rate limit", float(after)) from None
+        except ClaimExpired:
+            raise RetryLater("telegram: claim too old to send") from None
         except Forbidden as exc:
             raise Undeliverable(f"telegram: {exc.message}") from None
         except BadRequest as exc:

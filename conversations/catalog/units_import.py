@@ -19,20 +19,26 @@ HEADER_ALIASES = {"ma": "code", "mã": "code", "ten": "name", "tên": "name", "l
 
 
 def read_sheet(path: Path) -> pd.DataFrame:
-    """Read a .csv, .xlsx or .xls file as text cells with normalised headers."""
+    """Read a .csv or .xlsx file as text cells with normalised headers (an old .xls is refused: no reader
+    for Excel 97-2003 files is installed)."""
+    import zipfile
+
     import pandas as pd
 
     if not path.exists():
         raise CatalogError(path, "", "file not found")
     suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise CatalogError(path, "", "old Excel 97-2003 (.xls) files cannot be read; open it in Excel or "
+                                     "LibreOffice, save it as .xlsx (or .csv) and import that file")
     try:
         if suffix == ".csv":
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        elif suffix in (".xlsx", ".xlsm", ".xls"):
-            frame = pd.read_excel(path, dtype=str, keep_default_na=False)
+        elif suffix in (".xlsx", ".xlsm"):
+            frame = pd.read_excel(path, dtype=str, keep_default_na=False, engine="openpyxl")
         else:
             raise CatalogError(path, "", "unsupported file type; give a .csv or .xlsx file")
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError, zipfile.BadZipFile, KeyError) as exc:
         raise CatalogError(path, "", f"cannot read the sheet ({exc})") from None
     frame.columns = [HEADER_ALIASES.get(str(c).strip().lower(), str(c).strip().lower()) for c in frame.columns]
     missing = [c for c in ("code", "name", "kind") if c not in frame.columns]

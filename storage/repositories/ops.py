@@ -78,6 +78,10 @@ class InboxRepository(Repository):
             stmt = stmt.where(InboxEvent.received_at < received_before)
         return self.session.scalars(stmt.order_by(InboxEvent.id).limit(limit)).all()
 
+    def oldest_unapplied_at(self) -> datetime | None:
+        """When the oldest update still waiting to be applied was received (None: nothing waits)."""
+        return self.session.scalar(select(func.min(InboxEvent.received_at)).where(InboxEvent.processed_at.is_(None)))
+
     def prune(self, older_than: datetime) -> int:
         """Forget applied updates older than `older_than` (channels stop redelivering long before)."""
         return self.session.execute(delete(InboxEvent).where(InboxEvent.processed_at < older_than)).rowcount
@@ -170,6 +174,17 @@ class OutboxRepository(Repository):
         self.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
                              .values(status=OutboxStatus.PENDING, next_attempt_at=at, error=error[:500]))
 
+    def release(self, message_ids: list[int]) -> int:
+        """Hand back claims of messages never handed to the platform (a clean stop): pending again, due now,
+        the claim's attempt not counted. Rows already sent or given up are left alone."""
+        if not message_ids:
+            return 0
+        return self.session.execute(
+            update(OutboxMessage).where(OutboxMessage.id.in_(message_ids), OutboxMessage.status == OutboxStatus.SENDING)
+            .values(status=OutboxStatus.PENDING, next_attempt_at=utcnow(), claimed_at=None,
+                    attempts=OutboxMessage.attempts - 1,
+                    error="released at shutdown")).rowcount
+
     def give_up(self, message_id: int, error: str) -> None:
         """The message can never be delivered (the person blocked the bot, …)."""
         self.session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id)
@@ -221,6 +236,11 @@ class OutboxRepository(Repository):
         return self.session.scalar(select(func.count()).select_from(OutboxMessage).where(
             OutboxMessage.id.in_(message_ids),
             OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING]))) or 0
+
+    def oldest_unsent_at(self) -> datetime | None:
+        """When the oldest message still waiting to be sent (pending or being sent) was queued."""
+        return self.session.scalar(select(func.min(OutboxMessage.created_at)).where(
+            OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING])))
 
     def next_due_at(self) -> datetime | None:
         """When the earliest pending message is due."""

@@ -100,3 +100,30 @@ def test_units_import_missing_column_and_excel(run, tmp_path: Path) -> None:  # 
     book.save(path)
     code, out, _ = run("units", "import", str(path))
     assert code == 0 and "added: QT-TV" in out
+
+
+def test_python_dash_m_bot_refuses_xls_and_broken_xlsx_in_one_line(sqlite_url: str, tmp_path: Path) -> None:
+    """`python -m bot` is the `chitieu` command line; an old .xls is refused with what to do instead."""
+    import os
+    import subprocess
+    import sys
+
+    old = tmp_path / "units.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)  # an OLE2 (Excel 97-2003) header
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a zip file")
+    env = {**os.environ, "DATABASE_URL": sqlite_url, "LOG_LEVEL": "WARNING"}
+
+    def chitieu(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "bot", *args], cwd=tmp_path, env=env, capture_output=True,
+                              text=True, timeout=60)
+
+    shown = chitieu("--help")
+    assert shown.returncode == 0 and "Usage: chitieu" in shown.stdout and "units" in shown.stdout
+    refused = chitieu("units", "import", str(old))
+    assert refused.returncode == 2, refused.stderr
+    assert refused.stderr.strip() == (f"error: {old}: old Excel 97-2003 (.xls) files cannot be read; open it in "
+                                      "Excel or LibreOffice, save it as .xlsx (or .csv) and import that file")
+    refused = chitieu("units", "import", str(broken))
+    assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1, refused.stderr
+    assert refused.stderr.startswith(f"error: {broken}: cannot read the sheet")

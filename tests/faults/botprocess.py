@@ -27,12 +27,14 @@ class BotProcess:
                     "LOG_LEVEL": "WARNING", **env}
         self.proc: subprocess.Popen[bytes] | None = None
         self.starts = 0
+        self.port = 0
 
     def start(self, timeout: float = 20.0) -> None:
         """Start the bot and wait until it starts polling (PTB deletes any webhook just before)."""
         polls = len(self.fake.calls("deleteWebhook"))
+        self.port = free_port()  # where this start's web server listens (/healthz)
         with self.log.open("ab") as out:
-            self.proc = subprocess.Popen([str(BIN), "run"], env={**self.env, "LISTEN_PORT": str(free_port())},
+            self.proc = subprocess.Popen([str(BIN), "run"], env={**self.env, "LISTEN_PORT": str(self.port)},
                                          stdout=out, stderr=subprocess.STDOUT)
         self.starts += 1
         deadline = time.monotonic() + timeout
