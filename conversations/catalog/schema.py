@@ -144,6 +144,10 @@ class CalendarDef(Strict):
     opens_days_before_due: int = Field(default=30, ge=0, le=365)
     lock_days_after_due: int = Field(default=90, ge=0, le=730)
     periods: list[PeriodSlot] = Field(min_length=1)
+    # "trước ngày 05/4": true = the 5th itself is still on time (the last day is the date written).
+    inclusive: bool = True
+    # Bộ luật Dân sự 2015, Điều 148 khoản 5: a last day on a weekend or holiday moves to the next working day.
+    roll_to_working_day: bool = True
 
 
 class DigestRule(Strict):
