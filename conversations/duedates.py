@@ -38,13 +38,14 @@ def weekday(day: date, lang: str) -> str:
     return TEXTS.text(f"deadlines.weekday_{day.weekday()}", lang)
 
 
-def due_words(due: DueDate, lang: str = "vi", fmt: str = "%d/%m/%Y") -> str:
-    """`05/12/2026`; when moved, `05/12/2026, chuyển sang thứ Hai 07/12/2026 vì trùng ngày nghỉ`;
-    for an exclusive reading, `trước ngày 05/12/2026 (hết ngày 04/12/2026)`."""
+def due_words(due: DueDate, lang: str = "vi", fmt: str = "%d/%m/%Y", compact: bool = False) -> str:
+    """`05/12/2026`; when moved, `05/12/2026, chuyển sang thứ Hai 07/12/2026 vì trùng ngày nghỉ` (compact:
+    `05/12 (chuyển sang 07/12)`); for an exclusive reading, `trước ngày 05/12/2026 (hạn cuối hết ngày 04/12/2026)`."""
     named, last = due.named.strftime(fmt), due.last.strftime(fmt)
     head = named if due.inclusive else TEXTS.text("deadlines.before", lang, named=named)
     if due.moved:
-        return TEXTS.text("deadlines.moved", lang, head=head, weekday=weekday(due.last, lang), last=last)
+        key = "deadlines.moved_short" if compact else "deadlines.moved"
+        return TEXTS.text(key, lang, head=head, weekday=weekday(due.last, lang), last=last)
     if not due.inclusive:
         return TEXTS.text("deadlines.exclusive", lang, head=head, last=last)
     return head

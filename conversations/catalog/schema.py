@@ -169,6 +169,10 @@ class ReminderRules(Strict):
     provisional_after_days: list[int] = [7, 30]
     digest: DigestRule = DigestRule()
     forward_offsets_days: list[int] | None = None  # collecting level's roll-up; default: offsets_days
+    # A nudge missed (bot down) still goes out this many working days after its own day, then never.
+    catch_up_working_days: int = Field(default=1, ge=0, le=10)
+    # A person who wrote this recently is in a dialogue: their nudges wait until they go quiet.
+    defer_after_message_minutes: int = Field(default=30, ge=0, le=24 * 60)
 
 
 class OutlineSection(Strict):

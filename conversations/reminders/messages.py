@@ -48,11 +48,13 @@ def date_vn(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
-def due_text(nudge: Nudge, snap: Snapshot, t: Texts, unit: Unit | None = None, fmt: str = "%d/%m/%Y") -> str:
+def due_text(nudge: Nudge, snap: Snapshot, t: Texts, unit: Unit | None = None, fmt: str = "%d/%m/%Y",
+             compact: bool = False) -> str:
     """The unit's due date as the form names it, and the day it moved to when that was a day off."""
     unit = unit or nudge.unit
     parent = snap.units.get(unit.parent_id) if unit.parent_id else None
-    return due_words(due_of(nudge.rnd.spec.definition, nudge.rnd.period, parent.kind if parent else None), t.lang, fmt)
+    return due_words(due_of(nudge.rnd.spec.definition, nudge.rnd.period, parent.kind if parent else None), t.lang,
+                     fmt, compact)
 
 
 def items(questions: tuple[QuestionSpec, ...]) -> str:
@@ -115,7 +117,13 @@ def _escalation(nudge: Nudge, snap: Snapshot, t: Texts) -> TextOut:
     focals = _focals(nudge.unit.id, snap, t)
     text = t("escalation_body", unit=nudge.unit.name, form=nudge.rnd.title, period=nudge.rnd.period.code,
              due=due_text(nudge, snap, t), days=(snap.today - nudge.due).days, status=t.status(progress), focals=focals)
-    return TextOut(text, t("escalation_title", unit=nudge.unit.name, period=nudge.rnd.period.code), ((Button(t("btn_summary"), "cmd:tonghop"),),))
+    return TextOut(text, t("escalation_title", unit=nudge.unit.name, period=nudge.rnd.period.code),
+                   ((Button(t("btn_summary"), _summary(nudge)),),))
+
+
+def _summary(nudge: Nudge) -> str:
+    """`/tonghop 2026-Q4 CL`: the summary of the nudge's own form and period."""
+    return f"cmd:tonghop {nudge.rnd.period.code} {nudge.rnd.period.form_code}"
 
 
 def _focals(unit_id: int, snap: Snapshot, t: Texts) -> str:
@@ -139,12 +147,31 @@ def _digest(nudge: Nudge, snap: Snapshot, t: Texts) -> TextOut:
     for unit, due in nudge.late[:MAX_DIGEST_LINES]:
         status = t.status(snap.progress(nudge.rnd, unit))
         status += "" if snap.focal.get(unit.id) else f", {t('no_focal')}"
-        lines.append(t("digest_line", unit=unit.name, due=due_text(nudge, snap, t, unit, "%d/%m"), days=(snap.today - due).days,
+        lines.append(t("digest_line", unit=unit.name, due=due_text(nudge, snap, t, unit, "%d/%m", compact=True), days=(snap.today - due).days,
                        status=status))
     if len(nudge.late) > MAX_DIGEST_LINES:
         lines.append(t("digest_more", count=len(nudge.late) - MAX_DIGEST_LINES))
     return TextOut("\n".join(lines), t("digest_title", form=nudge.rnd.title, period=nudge.rnd.period.code),
-                   ((Button(t("btn_summary"), "cmd:tonghop"),),))
+                   ((Button(t("btn_summary"), _summary(nudge)),),))
+
+
+def bundle(replies: list[TextOut], lang: str) -> TextOut:
+    """Several nudges to one person in one pass as one message: numbered parts, each with its buttons.
+
+    A button repeated by several parts (`Xem tổng hợp`) is shown once; the others carry their part's number.
+    """
+    if len(replies) == 1:
+        return replies[0]
+    t = Texts(lang)
+    parts, rows, seen = [], [], set()
+    for i, reply in enumerate(replies, 1):
+        parts.append(f"{i}. {reply.title}\n{reply.text}" if reply.title else f"{i}. {reply.text}")
+        for row in reply.buttons:
+            kept = tuple(Button(f"{i}. {b.label}", b.data) for b in row if b.data not in seen)
+            seen.update(b.data for b in row)
+            if kept:
+                rows.append(kept)
+    return TextOut("\n\n".join(parts), t("bundle_title", count=len(replies)), tuple(rows))
 
 
 def zns_fields(nudge: Nudge, person_name: str) -> dict[str, str] | None:

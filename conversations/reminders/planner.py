@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from conversations.messages import TextOut
 from conversations.reminders.forwarding import forward_nudges
@@ -50,7 +50,10 @@ class Action:
 
     SEND = "send"
     SKIP = "skipped"  # superseded by a later nudge of the same kind that is also due
+    EXPIRED = "expired"  # missed, and now too late to be useful (`catch_up_working_days`)
     UNREACHABLE = "unreachable"  # the person has no reachable identity
+    DEFER = "deferred"  # the person is in a dialogue: not recorded, the next pass decides again
+    MERGED = "merged"  # sent inside another nudge's message (one message per person per pass)
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class Decision:
     reply: TextOut | None = None
     detail: str | None = None
     person_name: str = ""
+    lang: str = "vi"
 
 
 def due_nudges(snap: Snapshot, rounds: list[Round], now: datetime, recorded: set[Key]) -> list[Nudge]:
@@ -127,8 +131,14 @@ def _digests(snap: Snapshot, rnd: Round, owing: list[tuple[Unit, date]], now: da
     return out
 
 
-def decide(nudges: list[Nudge], snap: Snapshot, render: Callable[[Nudge, Snapshot], TextOut]) -> list[Decision]:
-    """Per (round, unit, person, kind) send only the latest due nudge; record the others as superseded."""
+def decide(nudges: list[Nudge], snap: Snapshot, render: Callable[[Nudge, Snapshot], TextOut],
+           now: datetime | None = None) -> list[Decision]:
+    """Per (round, unit, person, kind) send only the latest due nudge; record the others as superseded.
+
+    A latest nudge past its useful day is recorded as expired (never sent weeks late); one to a person who
+    wrote within `defer_after_message_minutes` is deferred (not recorded: a later pass sends it). The
+    result is ordered by person, so one person's nudges are recorded together (and merged into one message).
+    """
     groups: defaultdict[tuple[int, int, int, str], list[Nudge]] = defaultdict(list)
     for n in nudges:
         groups[n.group].append(n)
@@ -138,13 +148,28 @@ def decide(nudges: list[Nudge], snap: Snapshot, render: Callable[[Nudge, Snapsho
         group.sort(key=lambda n: (n.rule.offset, n.planned_for))
         latest = group[-1]
         person = snap.person(latest.person_id)
-        name = person.display_name if person else "?"
-        decisions += [Decision(n, Action.SKIP, detail=f"superseded by {latest.rule.name}", person_name=name)
-                      for n in group[:-1]]
+        name, lang = (person.display_name, person.language) if person else ("?", "vi")
+        sched = latest.rnd.schedule
+        day = latest.rule.day(latest.due)
+        if snap.today > sched.useful_until(day):
+            detail = f"too late: planned {sched.moved_day(day):%d/%m}, useful until {sched.useful_until(day):%d/%m}"
+            decisions += [Decision(n, Action.EXPIRED, detail=detail, person_name=name, lang=lang) for n in group]
+            continue
+        seen = snap.last_seen(latest.person_id)
+        quiet = timedelta(minutes=sched.rules.defer_after_message_minutes)
+        if now is not None and seen is not None and quiet and now - seen < quiet:
+            at = seen.astimezone(snap.tz)
+            decisions.append(Decision(latest, Action.DEFER, detail=f"in a dialogue (wrote at {at:%H:%M})",
+                                      person_name=name, lang=lang))
+            continue
+        decisions += [Decision(n, Action.SKIP, detail=f"superseded by {latest.rule.name}", person_name=name,
+                               lang=lang) for n in group[:-1]]
         identity = snap.identity(latest.person_id)
         if identity is None:
-            decisions.append(Decision(latest, Action.UNREACHABLE, detail="no reachable identity", person_name=name))
+            decisions.append(Decision(latest, Action.UNREACHABLE, detail="no reachable identity", person_name=name,
+                                      lang=lang))
         else:
             decisions.append(Decision(latest, Action.SEND, identity, render(latest, snap),
-                                      f"{identity.channel}:{identity.chat_id}", name))
-    return sorted(decisions, key=lambda d: d.nudge.order)  # one order for every worker: no deadlocks
+                                      f"{identity.channel}:{identity.chat_id}", name, lang))
+    # one order for every worker (no deadlocks), a person's nudges side by side
+    return sorted(decisions, key=lambda d: (d.nudge.person_id, d.nudge.order))

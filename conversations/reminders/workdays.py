@@ -42,6 +42,14 @@ class Schedule:
         """The working day a nudge planned for `day` goes out on."""
         return next_working_day(day, self.rules)
 
+    def useful_until(self, day: date) -> date:
+        """The last day a nudge planned for `day` may still go out: its working day, then at most
+        `catch_up_working_days` more working days (a missed nudge is never sent weeks late)."""
+        last = self.moved_day(day)
+        for _ in range(self.rules.catch_up_working_days):
+            last = next_working_day(last + timedelta(days=1), self.rules)
+        return last
+
     def send_time(self, day: date) -> datetime:
         """When a nudge planned for `day` goes out (UTC): the next working morning at the delivery time."""
         if day not in self._times:
