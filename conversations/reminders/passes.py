@@ -55,12 +55,10 @@ class PassReport:
             for d in group:
                 if d.action == Action.SKIP:
                     skipped.setdefault(d.nudge.group, []).append(d.nudge.rule.name)
-            shown_expired: set[tuple[int, int, int, str]] = set()
             for d in group:
                 n = d.nudge
-                if d.action == Action.SKIP or (d.action == Action.EXPIRED and n.group in shown_expired):
+                if d.action == Action.SKIP:
                     continue
-                shown_expired.add(n.group)
                 out.append(f"  {verbs[d.action]:<11} {n.planned_for.astimezone(tz):%a %d/%m %H:%M}  "
                            f"{n.rnd.period.form_code} {n.rnd.period.code:<8} {n.rule.name:<10} {n.rule.kind:<11} "
                            f"{n.unit.code:<11} {d.person_name} → {d.detail}")
@@ -70,7 +68,7 @@ class PassReport:
             sends = [d for d in group if d.action == Action.SEND and d.reply is not None]
             if self.dry_run and sends:
                 out += message_lines(sends)
-        expired = len({d.nudge.group for d in self.decisions if d.action == Action.EXPIRED})
+        expired = self.count(Action.EXPIRED)
         out.append(f"{_count(self.messages, 'message')} to send ({_count(self.queued, 'nudge')}), "
                    f"{self.count(Action.SKIP)} superseded, {expired} too late, {self.count(Action.DEFER)} deferred "
                    f"(in a dialogue), {self.count(Action.UNREACHABLE)} unreachable"
@@ -85,7 +83,7 @@ def message_lines(sends: list[Decision]) -> list[str]:
     body = ([reply.title] if reply.title else []) + reply.text.splitlines()
     body += ["  ".join(f"[{b.label}]" for b in row) for row in reply.buttons]
     return ([f"    message to {first.person_name} ({first.detail}), {_count(len(sends), 'nudge')}:"]
-            + [f"    │ {line}" for line in body])
+            + [f"    │ {line}".rstrip() for line in body])
 
 
 def _count(n: int, one: str) -> str:

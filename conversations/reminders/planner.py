@@ -153,7 +153,9 @@ def decide(nudges: list[Nudge], snap: Snapshot, render: Callable[[Nudge, Snapsho
         day = latest.rule.day(latest.due)
         if snap.today > sched.useful_until(day):
             detail = f"too late: planned {sched.moved_day(day):%d/%m}, useful until {sched.useful_until(day):%d/%m}"
-            decisions += [Decision(n, Action.EXPIRED, detail=detail, person_name=name, lang=lang) for n in group]
+            decisions += [Decision(n, Action.SKIP, detail=f"superseded by {latest.rule.name}", person_name=name,
+                                   lang=lang) for n in group[:-1]]
+            decisions.append(Decision(latest, Action.EXPIRED, detail=detail, person_name=name, lang=lang))
             continue
         seen = snap.last_seen(latest.person_id)
         quiet = timedelta(minutes=sched.rules.defer_after_message_minutes)
