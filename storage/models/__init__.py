@@ -13,7 +13,17 @@ from storage.models.ops import (
     OutboxStatus,
     ReminderLog,
 )
-from storage.models.org import LOCAL_CHANNELS, Identity, Invite, InviteAttempt, Person, Role, RoleGrant, Unit, UnitKind
+from storage.models.org import (
+    LOCAL_CHANNELS,
+    Identity,
+    Invite,
+    InviteAttempt,
+    Person,
+    Role,
+    RoleGrant,
+    Unit,
+    UnitKind,
+)
 from storage.models.web import WebSession, WebSignIn, WebSignInFailure
 
 __all__ = [
