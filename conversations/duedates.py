@@ -12,7 +12,8 @@ from pathlib import Path
 from conversations.catalog.calendar import DueDate, due_date, forward_due_date
 from conversations.catalog.schema import FormDef
 from storage.i18n import Catalog
-from storage.models import Period
+from storage.models import Period, Unit
+from storage.uow import UnitOfWork
 
 TEXTS = Catalog.load(Path(__file__).resolve().parent / "locales")
 
@@ -31,6 +32,12 @@ def forward_due_of(form: FormDef | None, period: Period, collector_kind: str) ->
         return None
     named = forward_due_date(form, period.year, period.slot, collector_kind) if form else None
     return DueDate(named.named, last, named.inclusive) if named else DueDate(last, last, True)
+
+
+def unit_due_words(uow: UnitOfWork, form: FormDef | None, period: Period, unit: Unit, lang: str,
+                   fmt: str = "%d/%m/%Y", compact: bool = False) -> str:
+    """`due_words` of a unit's due date (which may depend on the kind of unit that collects from it)."""
+    return due_words(due_of(form, period, uow.units.collector_kind(unit)), lang, fmt, compact)
 
 
 def weekday(day: date, lang: str) -> str:
