@@ -116,7 +116,8 @@ def record(uow: UnitOfWork, decisions: list[Decision], now: datetime) -> tuple[l
     for person_decisions in by_person(decisions):
         sends = []
         for d in person_decisions:
-            if d.action == Action.DEFER:
+            if d.action == Action.DEFER:  # reported, not recorded: a later pass decides again
+                kept.append(d)
                 continue
             n = d.nudge
             status = PENDING if d.action == Action.SEND else d.action
