@@ -47,7 +47,7 @@ def weekday(day: date, lang: str) -> str:
 
 def due_words(due: DueDate, lang: str = "vi", fmt: str = "%d/%m/%Y", compact: bool = False) -> str:
     """`05/12/2026`; when moved, `05/12/2026, chuyển sang thứ Hai 07/12/2026 vì trùng ngày nghỉ` (compact:
-    `05/12 (chuyển sang 07/12)`); for an exclusive reading, `trước ngày 05/12/2026 (hạn cuối hết ngày 04/12/2026)`."""
+    `05/12, chuyển sang 07/12`); for an exclusive reading, `trước ngày 05/12/2026 (hạn cuối hết ngày 04/12/2026)`."""
     named, last = due.named.strftime(fmt), due.last.strftime(fmt)
     head = named if due.inclusive else TEXTS.text("deadlines.before", lang, named=named)
     if due.moved:

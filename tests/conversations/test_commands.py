@@ -48,7 +48,7 @@ def test_analyst_without_focal_role_cannot_submit(registered: Callable[..., Chat
 def test_an_analyst_of_a_collecting_unit_writes_its_own_part(registered: Callable[..., Chat]) -> None:
     analyst = registered("CBC", "analyst")  # Cục Báo chí collects Form 1 and answers indicators 3-9 itself
     analyst.send("/nop")
-    assert "Anh/Chị muốn nộp số liệu cho kỳ nào?" in analyst.text and "CL 2026-Q4 · hạn 05/12 (chuyển sang 07/12) · chưa bắt đầu" in \
+    assert "Anh/Chị muốn nộp số liệu cho kỳ nào?" in analyst.text and "CL 2026-Q4 · hạn 05/12, chuyển sang 07/12 · chưa bắt đầu" in \
         analyst.labels
 
 

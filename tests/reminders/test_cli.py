@@ -71,7 +71,7 @@ def test_dry_run_prints_each_message_with_its_recipient_and_records_nothing(db: 
     assert message[:3] == [
         "    │ Nhắc việc: 2 mục cần Anh/Chị xem", "    │ 1. Đơn vị chưa nộp: Chỉ tiêu Chiến lược báo chí kỳ 2026-Q4",
         "    │ Đến ngày 08/12/2026, 35/35 đơn vị thuộc Cục Báo chí đã quá hạn mà chưa gửi số liệu:"]
-    assert "    │ • Quảng Trị: hạn 05/12 (chuyển sang 07/12), quá hạn 1 ngày, chưa bắt đầu" in message
+    assert "    │ • Quảng Trị: hạn 05/12, chuyển sang 07/12, quá hạn 1 ngày, chưa bắt đầu" in message
     assert message[-4:] == [
         "    │ 2. Báo cáo tổng hợp: Chỉ tiêu Chiến lược báo chí kỳ 2026-Q4",
         "    │ Báo cáo tổng hợp Chỉ tiêu Chiến lược báo chí kỳ 2026-Q4 của Cục Báo chí gửi Viện Chiến lược Thông tin "

@@ -152,6 +152,29 @@ def test_a_long_digest_says_how_many_more_units_are_late(app: App, bot: Bot, mon
     [digest] = [r for r in bot.channel.texts("9", "2026-Q4") if r.title.startswith("Đơn vị chưa nộp")]
     lines = digest.text.splitlines()
     assert lines[0].startswith("Đến ngày 08/12/2026, 35/35 đơn vị thuộc Cục Báo chí đã quá hạn")
-    assert lines[1].startswith("• ") and ": hạn 05/12 (chuyển sang 07/12), quá hạn 1 ngày" in lines[1]
+    assert lines[1].startswith("• ") and ": hạn 05/12, chuyển sang 07/12, quá hạn 1 ngày" in lines[1]
     assert len([line for line in lines if line.startswith("• ")]) == 5
     assert lines[-1] == "… và 30 đơn vị khác."
+
+
+def test_one_message_per_person_per_pass_with_a_button_for_each_part(app: App, bot: Bot) -> None:
+    person = add_person(app, "HUE", name="Phạm Văn C", user_id=79)
+    with app.uow() as uow:  # the same person also answers for Quảng Trị
+        uow.people.grant(uow.people.people_by_id([person])[person], "focal", uow.units.by_code("QUANGTRI"))
+        uow.commit()
+    fill(app, "QUANGTRI", "2026-Q4", answered=2)
+    app.clock.set(vn(2026, 12, 4, 8, 30))
+    bot.tick()
+    [message] = bot.channel.messages("79")
+    assert message.title == "Nhắc việc: 2 mục cần Anh/Chị xem"
+    first, second = message.text.split("\n\n")
+    assert first.startswith("1. Nhắc hạn nộp: Chỉ tiêu Chiến lược báo chí kỳ 2026-Q4\nChào Anh/Chị Phạm Văn C, Huế")
+    assert second.startswith("2. Nhắc hạn nộp: Chỉ tiêu Chiến lược báo chí kỳ 2026-Q4\n"
+                             "Chào Anh/Chị Phạm Văn C, bản nháp của Quảng Trị còn 5/7 câu")
+    assert [(b.label, b.data) for row in message.buttons for b in row] == [
+        ("1. Bắt đầu nhập", "open:{}:{}".format(*ids(app, "HUE"))),
+        ("2. Tiếp tục nhập", "open:{}:{}".format(*ids(app, "QUANGTRI")))]
+    chat = Chat(app.dialogue_service(), "79")
+    chat.replies = [message]
+    chat.press("2. Tiếp tục nhập")
+    assert "Quảng Trị" in chat.text and "Huế" not in chat.text

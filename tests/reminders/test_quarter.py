@@ -157,11 +157,18 @@ def test_digests_the_morning_after_then_every_few_days(quarter) -> None:  # noqa
     app, _, people = quarter
     cbc_q4 = [day for day, rule in timeline(app, people["an:CBC"], "CL 2026-Q4") if rule.startswith("digest")]
     # every 3 days from 08/12 (the day after Monday 07/12); Sunday 20/12 and Saturday 26/12 move to Monday,
-    # New Year's Day meets digest+28 on Monday 04/01
-    assert cbc_q4 == [d(8, 12), d(11, 12), d(14, 12), d(17, 12), d(21, 12), d(23, 12), d(28, 12), d(29, 12),
-                      date(2027, 1, 4), date(2027, 1, 7)]
+    # and one that comes less than 3 days after the last digest (23/12, 29/12) is covered by it
+    assert cbc_q4 == [d(8, 12), d(11, 12), d(14, 12), d(17, 12), d(21, 12), d(28, 12), date(2027, 1, 4),
+                      date(2027, 1, 7)]
+    # one digest covers every form and period of the scope: the province's Form 2 list rides with Form 1's
     province_cds = timeline(app, people["an:QUANGTRI"], "CDS 2026")
-    assert [day for day, _ in province_cds][:3] == [d(26, 11), d(3, 12), d(10, 12)]  # every 7 days from 26/11
+    assert [day for day, _ in province_cds][:3] == [d(26, 11), d(30, 11), d(7, 12)]
+    cbc = people["an:CBC"]
+    on_8_12 = sorted(p for at, p, _, rule, pid in sent(app) if pid == cbc and at.date() == d(8, 12))
+    assert on_8_12 == ["CDS 2026", "CL 2026-Q3", "CL 2026-Q4"]  # in one message:
+    month = [at.date() for at, pid in messages(app) if pid == cbc and d(7, 12) <= at.date() <= date(2027, 1, 6)]
+    assert month == [d(7, 12), d(8, 12), d(9, 12), d(10, 12), d(11, 12), d(14, 12), d(17, 12), d(21, 12),
+                     d(28, 12), date(2027, 1, 4), date(2027, 1, 6)]  # 11 messages in 30 days (the roll-up's too)
     ministry_cds = [day for day, rule in timeline(app, people["an:BTC"], "CDS 2026") if rule.startswith("digest")]
     assert ministry_cds[:3] == [d(16, 12), d(23, 12), d(30, 12)]  # from its own units' due date
     assert timeline(app, people["an:BTC"], "CL 2026-Q4") == []  # nothing of Form 1 is owed under the ministry
