@@ -133,9 +133,14 @@ class ReminderRepository(Repository):
         return marks
 
     def set_status(self, reminder_id: int, status: str, detail: str | None = None) -> None:
-        """Record what became of a nudge."""
+        """Record what became of a nudge — and of the nudges merged into its message (`merged`, detail
+        `sent with reminder <id> …`) when it could not be delivered."""
         self.session.execute(update(ReminderLog).where(ReminderLog.id == reminder_id)
                              .values(status=status, detail=detail))
+        if status != "sent":
+            self.session.execute(update(ReminderLog).where(
+                ReminderLog.status == "merged", ReminderLog.detail.like(f"sent with reminder {reminder_id} (%"))
+                .values(status=status, detail=detail))
 
 
 class OutboxRepository(Repository):

@@ -104,3 +104,17 @@ def test_a_whole_pass_on_either_database(app: App) -> None:
     with app.uow() as uow:
         rows = uow.session.query(OutboxMessage).filter(OutboxMessage.kind == "reminder").all()
     assert all(isinstance(r.next_attempt_at, datetime) and r.reminder_id for r in rows)
+
+
+def test_a_refused_message_marks_every_nudge_merged_into_it(app: App) -> None:
+    refused = add_person(app, "HANOI", user_id=2)
+    with app.uow() as uow:  # the same person answers for Huế too: one message with both nudges
+        uow.people.grant(uow.people.people_by_id([refused])[refused], "focal", uow.units.by_code("HUE"))
+        uow.commit()
+    report = run_pass(app.uow, FormCache(), app.clock.tz, vn(2026, 12, 10, 8, 30))
+    assert len(report.outbox_ids) == 1
+    with app.uow() as uow:
+        q4 = uow.periods.by_code("CL", "2026-Q4").id
+    assert sorted(e.status for e in log(app) if e.period_id == q4 and e.rule == "d+3") == ["merged", "pending"]
+    asyncio.run(Delivery(app.uow, {"test": _Split()}, wall=app.clock.now).drain())
+    assert [e.status for e in log(app) if e.period_id == q4 and e.rule == "d+3"] == ["undeliverable"] * 2
