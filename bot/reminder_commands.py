@@ -19,7 +19,7 @@ def run_now(turn: Turn, _args: str) -> None:
     if not report.decisions:
         turn.say(turn.t("reminders.pass_nothing", at=at))
         return
-    turn.say(turn.t("reminders.pass_done", at=at, sent=report.queued, skipped=report.count(Action.SKIP),
+    turn.say(turn.t("reminders.pass_done", at=at, sent=report.messages, skipped=report.count(Action.SKIP),
                     unreachable=report.count(Action.UNREACHABLE)))
 
 

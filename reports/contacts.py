@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from reports.scope import Scope, scope_clause
 from reports.texts import t
-from storage.models import Identity, Person, ReminderLog, Role, RoleGrant, Unit
+from storage.models import LOCAL_CHANNELS, Identity, Person, ReminderLog, Role, RoleGrant, Unit
 from storage.uow import UnitOfWork
 
 
@@ -20,7 +20,7 @@ class Contact:
     name: str
     phone: str | None
     channel: str | None
-    reachable: bool
+    reachable: bool  # the bot can write first (as the reminder planner sees it: not a local console)
     reason: str | None
     reminder_failed: str | None = None  # why the person's latest reminder could not be delivered
 
@@ -38,7 +38,8 @@ def focal_contacts(uow: UnitOfWork, scope: Scope) -> dict[int, list[Contact]]:
     failed = failed_reminders(uow, {unit_id for unit_id, *_ in rows})
     for unit_id, person_id, name, phone, channel, reachable, reason in rows:
         found.setdefault(unit_id, []).append(Contact(unit_id, name, phone, channel,
-                                                     bool(reachable) if channel else False, reason,
+                                                     bool(reachable) and channel not in LOCAL_CHANNELS
+                                                     if channel else False, reason,
                                                      failed.get((unit_id, person_id))))
     return found
 
@@ -62,6 +63,8 @@ def contact_text(contacts: list[Contact], lang: str) -> str:
     for c in contacts:
         if c.channel is None:
             where = t("missing.no_channel", lang)
+        elif c.channel in LOCAL_CHANNELS:  # answers when spoken to; reminders cannot reach it
+            where = t("missing.local_only", lang, channel=c.channel)
         elif c.reachable:
             where = t("missing.reachable", lang, channel=c.channel)
         else:

@@ -54,9 +54,9 @@ def pickers(site: Site, uow: UnitOfWork, scope: Scope, form: FormInfo, period: P
     keep = {k: v for k, v in chosen(form, period, params).items() if k == paths.SCOPE}
     forms = [Link(f"{f.short_title} ({f.code})", paths.href(path, keep, bieu=f.code), f.code == form.code)
              for f in forms_in_scope(uow, scope)]
-    periods = [Link(site.period_label(p, lang), p.code, p.id == period.id) for p in site.periods(uow, form)]
+    periods = [Link(site.period_label(p, lang, form), p.code, p.id == period.id) for p in site.periods(uow, form)]
     if not any(p.current for p in periods):
-        periods.insert(0, Link(site.period_label(period, lang), period.code, True))
+        periods.insert(0, Link(site.period_label(period, lang, form), period.code, True))
     return {"forms": forms, "periods": periods, "picker_path": paths.PREFIX + path,
             "hidden": {**keep, paths.FORM: form.code}}
 

@@ -22,6 +22,8 @@ from bot.web.auth import SESSION_LIFETIME, Revoked, Viewer, look_up, slide
 from bot.web.kept import Kept
 from bot.web.logs import hide_tokens
 from bot.web.render import render, text
+from conversations.catalog.schema import FormDef
+from conversations.duedates import due_of, due_words
 from conversations.parsing import echo
 from reports.errors import ReportError
 from reports.forms import FormInfo, all_forms
@@ -35,6 +37,23 @@ from storage.uow import UnitOfWork
 log = logging.getLogger(__name__)
 COOKIE = "chitieu_web"
 View = Callable[["Site", Request, Viewer], Response]
+
+
+@functools.lru_cache(maxsize=32)
+def _form_def_cached(form_id: int, raw: str) -> FormDef | None:
+    import json
+
+    try:
+        return FormDef.model_validate(json.loads(raw))
+    except ValueError:
+        return None
+
+
+def _form_def(form_id: int, definition: Mapping[str, object]) -> FormDef | None:
+    """The stored form version's calendar as the catalog schema reads it (None if it no longer validates)."""
+    import json
+
+    return _form_def_cached(form_id, json.dumps(definition, sort_keys=True, default=str))
 
 
 class NotFound(Exception):
@@ -201,7 +220,7 @@ class Site:
                    tuple((f"{f.short_title} ({f.code})", paths.href(path, keep, bieu=f.code)) for f in forms))]
         for f in forms:
             groups.append((text("valid_periods", lang, form=f.code),
-                           tuple((self.period_label(p, lang), paths.href(path, keep, bieu=f.code, ky=p.code))
+                           tuple((self.period_label(p, lang, f), paths.href(path, keep, bieu=f.code, ky=p.code))
                                  for p in self.periods(uow, f))))
         return BadAddress(message, tuple(groups))
 
@@ -210,6 +229,9 @@ class Site:
         today = self.today()
         return [p for p in reversed(uow.periods.list(form.code)) if p.opens_on <= today]
 
-    def period_label(self, p: Period, lang: str) -> str:
-        """`2026-Q3 (hạn 05/10/2026)`."""
-        return text("period_option", lang, code=p.code, due=day(p.due_on))
+    def period_label(self, p: Period, lang: str, form: FormInfo | None = None) -> str:
+        """`2026-Q3 (hạn 05/10/2026)`; a due date moved off a day off: `2026-Q4 (hạn 05/12/2026, chuyển sang
+        07/12/2026)` — the document's date first (docs/DEADLINES.md)."""
+        definition = _form_def(form.form_id, form.definition) if form is not None and form.definition else None
+        due = due_words(due_of(definition, p, None), lang, compact=True) if definition else day(p.due_on)
+        return text("period_option", lang, code=p.code, due=due)

@@ -1,4 +1,10 @@
-"""Periods from a form's calendar: codes such as 2026-Q4 or 2026, with open, due and lock dates."""
+"""Periods from a form's calendar: codes such as 2026-Q4 or 2026, with open, due and lock dates.
+
+A period stores the due dates *as they count* (`Period.due_on`, `deadlines`, `forward_deadlines`: the last
+day a submission is on time, after the calendar's `inclusive` reading and the weekend/holiday shift), so
+on-time judgement, reminders and reports read one value. The day the document names stays in the catalog;
+`due_date` gives both, for messages that show the document's words next to the day that counts.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ from datetime import date, timedelta
 
 from conversations.catalog.forwarding import forward_deadlines
 from conversations.catalog.schema import FormDef, PeriodSlot
+from conversations.catalog.workdays import last_day
 
 
 @dataclass(frozen=True)
@@ -43,11 +50,13 @@ def _covered(year: int, months: list[int]) -> list[str]:
 
 def plan_slot(form: FormDef, year: int, slot: PeriodSlot) -> PeriodPlan:
     """The period of `slot` in `year`."""
-    deadlines = {kind: _day(year, mmdd) for kind, mmdd in slot.due_by_collector.items()}
-    due = _day(year, slot.due) if slot.due else max(deadlines.values())
-    earliest = min([due, *deadlines.values()])
-    latest = max([due, *deadlines.values()])
     cal = form.calendar
+    named = {kind: _day(year, mmdd) for kind, mmdd in slot.due_by_collector.items()}
+    named_due = _day(year, slot.due) if slot.due else max(named.values())
+    deadlines = {kind: last_day(day, cal) for kind, day in named.items()}
+    due = last_day(named_due, cal)
+    earliest = min([named_due, *named.values()])
+    latest = max([due, *deadlines.values()])
     return PeriodPlan(
         form_code=form.code,
         code=period_code(year, slot.slot),
@@ -61,6 +70,47 @@ def plan_slot(form: FormDef, year: int, slot: PeriodSlot) -> PeriodPlan:
         sections=list(slot.sections),
         forward_deadlines=forward_deadlines(form, year, slot),
     )
+
+
+@dataclass(frozen=True)
+class DueDate:
+    """A due date as the document writes it and as it counts."""
+
+    named: date  # the day the document names ("trước ngày 05/12")
+    last: date  # the last day a submission is on time
+    inclusive: bool  # the calendar's reading of "trước ngày": the named day itself counts
+
+    @property
+    def moved(self) -> bool:
+        """True when a day off pushed the last day past the one the reading gives."""
+        return self.last != (self.named if self.inclusive else self.named - timedelta(days=1))
+
+
+def _slot(form: FormDef, slot: str) -> PeriodSlot | None:
+    return next((s for s in form.calendar.periods if s.slot == slot), None)
+
+
+def due_date(form: FormDef, year: int, slot: str, collector_kind: str | None) -> DueDate | None:
+    """The due date of a unit whose collector is of `collector_kind` (as `Period.due_for` picks it)."""
+    s = _slot(form, slot)
+    if s is None:
+        return None
+    raw = s.due_by_collector.get(collector_kind or "") if collector_kind else None
+    named = _day(year, raw) if raw else (_day(year, s.due) if s.due else
+                                         max(_day(year, d) for d in s.due_by_collector.values()))
+    return DueDate(named, last_day(named, form.calendar), form.calendar.inclusive)
+
+
+def forward_due_date(form: FormDef, year: int, slot: str, collector_kind: str) -> DueDate | None:
+    """When a collecting unit of `collector_kind` forwards its roll-up (as `Period.forward_due` picks it)."""
+    s = _slot(form, slot)
+    if s is None:
+        return None
+    raw = s.forward_by_collector.get(collector_kind) or s.forward_by
+    if not raw:
+        return None
+    named = _day(year, raw)
+    return DueDate(named, last_day(named, form.calendar), form.calendar.inclusive)
 
 
 def plan_periods(form: FormDef, until_year: int) -> list[PeriodPlan]:

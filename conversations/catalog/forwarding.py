@@ -11,18 +11,20 @@ from __future__ import annotations
 from datetime import date
 
 from conversations.catalog.schema import FormDef, PeriodSlot
+from conversations.catalog.workdays import last_day
 
 ANY_LEVEL = "*"
 
 
 def effective_due_date(nominal: date, form: FormDef) -> date:
-    """HOOK: the collecting-level due date as it counts, from the day the catalog names.
+    """The collecting-level due date as it counts, from the day the catalog names.
 
-    Every collecting-level due date goes through this one function. It returns `nominal` unchanged
-    today; at merge it is meant to call the dialogue branch's effective-due-date function (the
-    weekend/holiday shift), so collecting levels move exactly like the units they collect from.
+    Every collecting-level due date goes through this one function: the same rule as the units'
+    own due dates (`workdays.last_day`: the calendar's `inclusive` reading, then the weekend/holiday
+    shift of Bộ luật Dân sự 2015 Điều 148 khoản 5), so collecting levels move exactly like the units they
+    collect from.
     """
-    return nominal
+    return last_day(nominal, form.calendar)
 
 
 def _day(year: int, mmdd: str) -> date:

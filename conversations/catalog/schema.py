@@ -144,6 +144,10 @@ class CalendarDef(Strict):
     opens_days_before_due: int = Field(default=30, ge=0, le=365)
     lock_days_after_due: int = Field(default=90, ge=0, le=730)
     periods: list[PeriodSlot] = Field(min_length=1)
+    # "trước ngày 05/4": true = the 5th itself is still on time (the last day is the date written).
+    inclusive: bool = True
+    # Bộ luật Dân sự 2015, Điều 148 khoản 5: a last day on a weekend or holiday moves to the next working day.
+    roll_to_working_day: bool = True
 
 
 class DigestRule(Strict):
@@ -165,6 +169,10 @@ class ReminderRules(Strict):
     provisional_after_days: list[int] = [7, 30]
     digest: DigestRule = DigestRule()
     forward_offsets_days: list[int] | None = None  # collecting level's roll-up; default: offsets_days
+    # A nudge missed (bot down) still goes out this many working days after its own day, then never.
+    catch_up_working_days: int = Field(default=1, ge=0, le=10)
+    # A person who wrote this recently is in a dialogue: their nudges wait until they go quiet.
+    defer_after_message_minutes: int = Field(default=30, ge=0, le=24 * 60)
 
 
 class OutlineSection(Strict):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from conversations.chain.rounds import open_rounds, recipient_name
 from conversations.chain.texts import day, when_text
+from conversations.duedates import due_words, forward_due_of
 from conversations.turn import Turn
 
 
@@ -20,5 +21,7 @@ def deadline_lines(turn: Turn) -> list[str]:
         elif view.due is None:
             lines.append(turn.t("chain.han_no_due", **base))
         else:
-            lines.append(turn.t("chain.han_due", due=day(view.due), when=when_text(turn, view.due), **base))
+            named = forward_due_of(view.spec.definition, view.period, view.collector.kind)
+            due = due_words(named, turn.lang) if named else day(view.due)
+            lines.append(turn.t("chain.han_due", due=due, when=when_text(turn, view.due), **base))
     return lines

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from conversations.chain.rounds import RoundView, UnitState
+from conversations.duedates import due_words, forward_due_of
 from conversations.messages import Button
 from conversations.turn import Turn
 from storage.models import SubmissionStatus
@@ -41,7 +42,9 @@ def due_text(turn: Turn, view: RoundView, to: str) -> str:
         return forwarded_text(turn, view)
     if view.due is None:
         return turn.t("chain.due_none", to=to)
-    return turn.t("chain.due_line", to=to, due=day(view.due), when=when_text(turn, view.due))
+    named = forward_due_of(view.spec.definition, view.period, view.collector.kind)
+    due = due_words(named, turn.lang) if named else day(view.due)
+    return turn.t("chain.due_line", to=to, due=due, when=when_text(turn, view.due))
 
 
 def unit_line(turn: Turn, state: UnitState) -> str:

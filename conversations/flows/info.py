@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from conversations.chain.deadlines import deadline_lines
+from conversations.duedates import due_of, due_words
 from conversations.flows.registration import menu_buttons
 from conversations.flows.sheets import open_options, sheet_of, status_text
 from conversations.parsing import echo
-from conversations.render import date_vn, missing_required, summary_lines
+from conversations.render import missing_required, summary_lines
 from conversations.state import Mode
 from conversations.turn import Turn
 from storage.i18n import LANGS
@@ -26,7 +27,9 @@ def deadlines(turn: Turn) -> None:
         days = (o.due - turn.today).days
         when = turn.t("dialogue.days_left", days=days) if days >= 0 else turn.t("dialogue.days_late", days=-days)
         lines.append(turn.t("dialogue.deadline_line", form=o.spec.definition.short_title or o.spec.code,
-                            period=o.period.code, unit=o.unit.name, due=date_vn(o.due), when=when,
+                            period=o.period.code, unit=o.unit.name, when=when,
+                            due=due_words(due_of(o.spec.definition, o.period, turn.uow.units.collector_kind(o.unit)),
+                                          turn.lang),
                             status=status_text(turn, o)))
     lines += rounds
     turn.say("\n".join(lines), title=turn.t("dialogue.deadlines_title"),

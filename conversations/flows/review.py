@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from conversations.chain.sending import after_sending
+from conversations.duedates import due_of, due_words
 from conversations.flows.sheets import current_sheet, due_for, editable_sheet, is_locked
-from conversations.render import Sheet, date_vn, missing_required, summary_lines
+from conversations.render import Sheet, missing_required, summary_lines
 from conversations.state import Mode
 from conversations.turn import Turn
 from storage.models import Receipt, SubmissionStatus
@@ -80,7 +81,8 @@ def send(turn: Turn, sheet: Sheet) -> None:
     turn.state.leave()
     after_sending(turn, sheet, reference)  # requests for correction answered; a forwarded roll-up changed
     lines = [turn.t("dialogue.receipt", ref=reference, at=_local(turn, turn.now)),
-             turn.t("dialogue.on_time" if on_time else "dialogue.late", due=date_vn(due))]
+             turn.t("dialogue.on_time" if on_time else "dialogue.late", due=due_words(
+                 due_of(sheet.spec.definition, sheet.period, turn.uow.units.collector_kind(sheet.unit)), turn.lang))]
     if provisional:
         names = ", ".join(q.definition.number or q.key for q in provisional)
         lines.append(turn.t("dialogue.still_provisional", items=names))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from conversations.duedates import unit_due_words
 from conversations.flows import answering
 from conversations.flows.sheets import Option, open_options, open_sheet, status_text
 from conversations.parsing import echo
-from conversations.render import date_vn
 from conversations.state import Mode
 from conversations.turn import Turn
 from storage.models import Role
@@ -40,7 +40,8 @@ def offer(turn: Turn, options: list[Option]) -> None:
     turn.state.mode, turn.state.choices = Mode.CHOOSING, [[o.unit.id, o.period.id] for o in options]
     several_units = len({o.unit.id for o in options}) > 1
     rows = [[turn.button("dialogue.btn_option", f"open:{o.unit.id}:{o.period.id}",
-                         form=o.spec.code, period=o.period.code, due=date_vn(o.due)[:5],
+                         form=o.spec.code, period=o.period.code,
+                         due=unit_due_words(turn.uow, o.spec.definition, o.period, o.unit, turn.lang, "%d/%m", True),
                          status=status_text(turn, o), unit=(f" · {o.unit.code}" if several_units else ""))]
             for o in options]
     turn.say(turn.t("dialogue.choose_period"), buttons=rows)
@@ -50,7 +51,8 @@ def begin(turn: Turn, option: Option) -> None:
     """Open the option's submission and show the right question (or the review)."""
     sheet = open_sheet(turn, option.unit, option.period)
     intro = turn.t("dialogue.opening", form=option.spec.definition.short_title or option.spec.code,
-                   period=option.period.code, unit=option.unit.name, due=date_vn(option.due),
+                   period=option.period.code, unit=option.unit.name,
+                   due=unit_due_words(turn.uow, option.spec.definition, option.period, option.unit, turn.lang),
                    count=len(sheet.asked))
     if turn.state.submission_id != sheet.submission.id:
         turn.state.leave()

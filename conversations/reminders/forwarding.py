@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from conversations.duedates import due_words, forward_due_of
 from conversations.messages import Button, TextOut
 from conversations.reminders.rules import Kind, Rule
 from conversations.reminders.snapshot import Round, Snapshot
@@ -62,6 +63,12 @@ def forward_nudges(snap: Snapshot, rnd: Round, now: datetime, recorded: set) -> 
     return out
 
 
+def _due(nudge, t) -> str:  # noqa: ANN001 - Nudge, Texts
+    """The roll-up's due date as the form names it, and the day it moved to when that was a day off."""
+    named = forward_due_of(nudge.rnd.spec.definition, nudge.rnd.period, nudge.unit.kind)
+    return due_words(named, t.lang) if named else nudge.due.strftime("%d/%m/%Y")
+
+
 def render(nudge, snap: Snapshot, t) -> TextOut:  # noqa: ANN001 - Nudge, Texts (imported by the planner side)
     """The nudge: which roll-up, to whom, the due date, how many units have sent, and buttons."""
     rnd = nudge.rnd
@@ -71,7 +78,7 @@ def render(nudge, snap: Snapshot, t) -> TextOut:  # noqa: ANN001 - Nudge, Texts 
     report = rnd.spec.definition.report
     to = parent.name if parent else (report.forward_to if report and report.forward_to else "")
     text = t("forward_body", unit=nudge.unit.name, form=rnd.title, period=rnd.period.code, to=to,
-             due=nudge.due.strftime("%d/%m/%Y"), when=t.when(nudge.due, snap.today), sent=sent, total=nudge.owing)
+             due=_due(nudge, t), when=t.when(nudge.due, snap.today), sent=sent, total=nudge.owing)
     ref = f"{rnd.spec.code} {rnd.period.code} {nudge.unit.code}"
     return TextOut(text, t("forward_title", form=rnd.title, period=rnd.period.code),
                    ((Button(t("forward_btn_send"), f"cmd:guilen {ref}"), Button(t("forward_btn_status"), f"cmd:duyet {ref}")),))

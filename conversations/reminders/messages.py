@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from conversations.duedates import due_of, due_words
 from conversations.forms import QuestionSpec
 from conversations.messages import Button, TextOut
 from conversations.reminders import forwarding
@@ -12,6 +13,7 @@ from conversations.reminders.planner import Nudge
 from conversations.reminders.rules import Kind
 from conversations.reminders.snapshot import Progress, Snapshot
 from storage.i18n import Catalog
+from storage.models import Unit
 
 TEXTS = Catalog.load(Path(__file__).resolve().parents[1] / "locales")
 MAX_ITEMS = 12
@@ -44,6 +46,15 @@ class Texts:
 def date_vn(day: date) -> str:
     """dd/mm/yyyy."""
     return day.strftime("%d/%m/%Y")
+
+
+def due_text(nudge: Nudge, snap: Snapshot, t: Texts, unit: Unit | None = None, fmt: str = "%d/%m/%Y",
+             compact: bool = False) -> str:
+    """The unit's due date as the form names it, and the day it moved to when that was a day off."""
+    unit = unit or nudge.unit
+    parent = snap.units.get(unit.parent_id) if unit.parent_id else None
+    return due_words(due_of(nudge.rnd.spec.definition, nudge.rnd.period, parent.kind if parent else None), t.lang,
+                     fmt, compact)
 
 
 def items(questions: tuple[QuestionSpec, ...]) -> str:
@@ -85,7 +96,7 @@ def _deadline(nudge: Nudge, snap: Snapshot, t: Texts, name: str) -> TextOut:
         button = "btn_continue"
     else:
         first, button = t("deadline_ready", name=name, unit=unit, total=progress.total), "btn_review"
-    text = f"{first}\n{t('due_line', due=date_vn(nudge.due), when=t.when(nudge.due, snap.today))}"
+    text = f"{first}\n{t('due_line', due=due_text(nudge, snap, t), when=t.when(nudge.due, snap.today))}"
     return TextOut(text, t("deadline_title", form=nudge.rnd.title, period=period),
                    ((Button(t(button), _open(nudge)),),))
 
@@ -105,8 +116,14 @@ def _escalation(nudge: Nudge, snap: Snapshot, t: Texts) -> TextOut:
     progress = snap.progress(nudge.rnd, nudge.unit)
     focals = _focals(nudge.unit.id, snap, t)
     text = t("escalation_body", unit=nudge.unit.name, form=nudge.rnd.title, period=nudge.rnd.period.code,
-             due=date_vn(nudge.due), days=(snap.today - nudge.due).days, status=t.status(progress), focals=focals)
-    return TextOut(text, t("escalation_title", unit=nudge.unit.name, period=nudge.rnd.period.code), ((Button(t("btn_summary"), "cmd:tonghop"),),))
+             due=due_text(nudge, snap, t), days=(snap.today - nudge.due).days, status=t.status(progress), focals=focals)
+    return TextOut(text, t("escalation_title", unit=nudge.unit.name, period=nudge.rnd.period.code),
+                   ((Button(t("btn_summary"), _summary(nudge)),),))
+
+
+def _summary(nudge: Nudge) -> str:
+    """`/tonghop 2026-Q4 CL`: the summary of the nudge's own form and period."""
+    return f"cmd:tonghop {nudge.rnd.period.code} {nudge.rnd.period.form_code}"
 
 
 def _focals(unit_id: int, snap: Snapshot, t: Texts) -> str:
@@ -130,12 +147,31 @@ def _digest(nudge: Nudge, snap: Snapshot, t: Texts) -> TextOut:
     for unit, due in nudge.late[:MAX_DIGEST_LINES]:
         status = t.status(snap.progress(nudge.rnd, unit))
         status += "" if snap.focal.get(unit.id) else f", {t('no_focal')}"
-        lines.append(t("digest_line", unit=unit.name, due=date_vn(due)[:5], days=(snap.today - due).days,
+        lines.append(t("digest_line", unit=unit.name, due=due_text(nudge, snap, t, unit, "%d/%m", compact=True), days=(snap.today - due).days,
                        status=status))
     if len(nudge.late) > MAX_DIGEST_LINES:
         lines.append(t("digest_more", count=len(nudge.late) - MAX_DIGEST_LINES))
     return TextOut("\n".join(lines), t("digest_title", form=nudge.rnd.title, period=nudge.rnd.period.code),
-                   ((Button(t("btn_summary"), "cmd:tonghop"),),))
+                   ((Button(t("btn_summary"), _summary(nudge)),),))
+
+
+def bundle(replies: list[TextOut], lang: str) -> TextOut:
+    """Several nudges to one person in one pass as one message: numbered parts, each with its buttons.
+
+    A button repeated by several parts (`Xem tổng hợp`) is shown once; the others carry their part's number.
+    """
+    if len(replies) == 1:
+        return replies[0]
+    t = Texts(lang)
+    parts, rows, seen = [], [], set()
+    for i, reply in enumerate(replies, 1):
+        parts.append(f"{i}. {reply.title}\n{reply.text}" if reply.title else f"{i}. {reply.text}")
+        for row in reply.buttons:
+            kept = tuple(Button(f"{i}. {b.label}", b.data) for b in row if b.data not in seen)
+            seen.update(b.data for b in row)
+            if kept:
+                rows.append(kept)
+    return TextOut("\n\n".join(parts), t("bundle_title", count=len(replies)), tuple(rows))
 
 
 def zns_fields(nudge: Nudge, person_name: str) -> dict[str, str] | None:

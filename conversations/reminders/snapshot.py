@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 from conversations.forms import FormCache, FormSpec, QuestionSpec
 from conversations.reminders.workdays import Schedule
-from storage.models import Identity, Period, Person, Role, Submission, SubmissionStatus, Unit
+from storage.models import LOCAL_CHANNELS, Identity, Period, Person, Role, Submission, SubmissionStatus, Unit
 from storage.uow import UnitOfWork
 
-NOT_FOR_NUDGES = frozenset({"console"})  # the local terminal chat cannot receive anything unasked
+NOT_FOR_NUDGES = LOCAL_CHANNELS  # the local terminal chat cannot receive anything unasked
 _NEVER = datetime.min.replace(tzinfo=UTC)
 
 
@@ -43,7 +43,7 @@ class Progress:
 
 def pick_identity(identities: Iterable[Identity]) -> Identity | None:
     """The reachable identity the person wrote from most recently (newest account on a tie), else None."""
-    usable = [i for i in identities if i.reachable and i.channel not in NOT_FOR_NUDGES]
+    usable = [i for i in identities if i.can_be_nudged]
     return max(usable, key=lambda i: (i.last_inbound_at or _NEVER, i.id), default=None)
 
 
@@ -164,6 +164,12 @@ class Snapshot:
         """A person loaded by `load_people`."""
         self.load_people([person_id])
         return self._people.get(person_id)
+
+    def last_seen(self, person_id: int) -> datetime | None:
+        """When the person last wrote to the bot, on any channel (the console too)."""
+        self.load_people([person_id])
+        return max((i.last_inbound_at for i in self._identities.get(person_id, []) if i.last_inbound_at),
+                   default=None)
 
     def identity(self, person_id: int) -> Identity | None:
         """Where a nudge to this person goes (see `pick_identity`)."""

@@ -3,23 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
 from conversations.catalog.schema import ReminderRules
-
-
-@lru_cache(maxsize=64)
-def vn_holidays(year: int) -> frozenset[date]:
-    """Vietnamese public holidays of `year` (Tết, 30/4, 1/5, 2/9, …, with observed days), from `holidays`."""
-    return frozenset(holidays.country_holidays("VN", years=year))
-
-
-def is_holiday(day: date) -> bool:
-    """True on a Vietnamese public holiday."""
-    return day in vn_holidays(day.year)
+from conversations.catalog.workdays import is_holiday, vn_holidays
 
 
 def is_working_day(day: date, rules: ReminderRules) -> bool:
@@ -55,6 +42,14 @@ class Schedule:
         """The working day a nudge planned for `day` goes out on."""
         return next_working_day(day, self.rules)
 
+    def useful_until(self, day: date) -> date:
+        """The last day a nudge planned for `day` may still go out: its working day, then at most
+        `catch_up_working_days` more working days (a missed nudge is never sent weeks late)."""
+        last = self.moved_day(day)
+        for _ in range(self.rules.catch_up_working_days):
+            last = next_working_day(last + timedelta(days=1), self.rules)
+        return last
+
     def send_time(self, day: date) -> datetime:
         """When a nudge planned for `day` goes out (UTC): the next working morning at the delivery time."""
         if day not in self._times:
@@ -72,3 +67,6 @@ class Schedule:
         clock = local.time().replace(tzinfo=None)
         return (is_working_day(local.date(), self.rules) and clock >= self.rules.delivery_time
                 and not in_quiet_hours(clock, self.rules))
+
+
+__all__ = ["Schedule", "in_quiet_hours", "is_holiday", "is_working_day", "next_working_day", "vn_holidays"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from conversations.duedates import unit_due_words
 from conversations.forms import QuestionSpec
 from conversations.parsing.problems import catalog
 from conversations.render import Sheet, scopes_of
@@ -45,6 +46,7 @@ class Content:
     rows: tuple[Row, ...]
     lang: str
     made_at: datetime
+    due_text: str = ""  # `05/12/2026, chuyển sang thứ Hai 07/12/2026 vì trùng ngày nghỉ` (docs/DEADLINES.md)
 
 
 def target_text(sheet: Sheet, q: QuestionSpec, lang: str) -> str:
@@ -80,4 +82,5 @@ def content_of(uow: UnitOfWork, sheet: Sheet, lang: str, made_at: datetime) -> C
                         bool(a and a.provisional and a.value), (a.note or "") if a else "",
                         (a.comparison or "") if a else ""))
     due = sheet.period.due_for(uow.units.collector_kind(sheet.unit))
-    return Content(sheet, due, tuple(rows), lang, made_at)
+    words = unit_due_words(uow, sheet.spec.definition, sheet.period, sheet.unit, lang)
+    return Content(sheet, due, tuple(rows), lang, made_at, words)

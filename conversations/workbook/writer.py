@@ -91,7 +91,7 @@ def _head(ws: Any, styles: _Styles, c: Content) -> None:
     t, lang, sheet = catalog().text, c.lang, c.sheet
     ws.write_string(0, 0, sheet.spec.definition.title, styles("title"))
     ws.write_string(1, 0, t("workbook.subtitle", lang, unit=sheet.unit.name, period=sheet.period.code,
-                            due=c.due.strftime("%d/%m/%Y")), styles("plain"))
+                            due=c.due_text or c.due.strftime("%d/%m/%Y")), styles("plain"))
     ws.write_string(2, 0, t("workbook.instructions", lang), styles("plain"))
     ws.write_string(3, 0, t("workbook.made", lang, at=c.made_at.strftime("%H:%M %d/%m/%Y"),
                             version=sheet.spec.version), styles("plain"))

@@ -14,13 +14,23 @@ from storage.models.ops import (
     OutboxStatus,
     ReminderLog,
 )
-from storage.models.org import Identity, Invite, InviteAttempt, Person, Role, RoleGrant, Unit, UnitKind
+from storage.models.org import (
+    LOCAL_CHANNELS,
+    Identity,
+    Invite,
+    InviteAttempt,
+    Person,
+    Role,
+    RoleGrant,
+    Unit,
+    UnitKind,
+)
 from storage.models.web import WebSession, WebSignIn, WebSignInFailure
 
 __all__ = [
     "Answer", "AnswerRevision", "AuditEntry", "Base", "ChannelToken", "CollectorRound", "CorrectionRequest", "CorrectionStatus",
     "Forwarding", "DialogueState", "Download", "Form", "Identity",
-    "InboxEvent", "Invite", "InviteAttempt", "OutboxMessage", "OutboxStatus", "Period", "Person", "Question",
+    "InboxEvent", "Invite", "LOCAL_CHANNELS", "InviteAttempt", "OutboxMessage", "OutboxStatus", "Period", "Person", "Question",
     "Receipt", "ReminderLog", "Role", "RoleGrant", "Submission", "SubmissionStatus", "Target", "UTCDateTime",
     "Unit", "UnitKind", "utcnow",
     "WebSession", "WebSignIn", "WebSignInFailure",

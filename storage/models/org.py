@@ -72,6 +72,9 @@ class Person(Base):
     roles: Mapped[list[RoleGrant]] = relationship(back_populates="person")
 
 
+LOCAL_CHANNELS = frozenset({"console"})  # the local terminal chat: it answers, but cannot be written to unasked
+
+
 class Identity(Base):
     """A person's account on one channel (Telegram user id, Zalo user id, console)."""
 
@@ -90,6 +93,11 @@ class Identity(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     person: Mapped[Person | None] = relationship(back_populates="identities")
+
+    @property
+    def can_be_nudged(self) -> bool:
+        """True when the bot can write first (reminders, `/thieu`'s "liên lạc được"): reachable, not local."""
+        return bool(self.reachable) and self.channel not in LOCAL_CHANNELS
 
 
 class RoleGrant(Base):

@@ -106,6 +106,18 @@ class ReminderRepository(Repository):
         return self.session.scalars(select(ReminderLog).where(ReminderLog.period_id == period_id)
                                     .order_by(ReminderLog.id)).all()
 
+    def last_sent(self, kind: str, person_ids: list[int], since: datetime) -> dict[int, datetime]:
+        """Per person, when the latest nudge of `kind` recorded since `since` was planned (queued, sent or
+        merged into another message; not skipped, expired or unreachable)."""
+        if not person_ids:
+            return {}
+        rows = self.session.execute(
+            select(ReminderLog.person_id, func.max(ReminderLog.planned_for))
+            .where(ReminderLog.kind == kind, ReminderLog.person_id.in_(person_ids), ReminderLog.planned_for >= since,
+                   ReminderLog.status.in_(["pending", "sent", "merged"]))
+            .group_by(ReminderLog.person_id))
+        return {pid: at for pid, at in rows}
+
     def keys_for(self, period_ids: list[int]) -> set[tuple[int, int, int, str]]:
         """(period, unit, person, rule) of every nudge already recorded for these periods."""
         rows = self.session.execute(select(ReminderLog.period_id, ReminderLog.unit_id, ReminderLog.person_id,
@@ -125,9 +137,14 @@ class ReminderRepository(Repository):
         return marks
 
     def set_status(self, reminder_id: int, status: str, detail: str | None = None) -> None:
-        """Record what became of a nudge."""
+        """Record what became of a nudge — and of the nudges merged into its message (`merged`, detail
+        `sent with reminder <id> …`) when it could not be delivered."""
         self.session.execute(update(ReminderLog).where(ReminderLog.id == reminder_id)
                              .values(status=status, detail=detail))
+        if status != "sent":
+            self.session.execute(update(ReminderLog).where(
+                ReminderLog.status == "merged", ReminderLog.detail.like(f"sent with reminder {reminder_id} (%"))
+                .values(status=status, detail=detail))
 
 
 class OutboxRepository(Repository):

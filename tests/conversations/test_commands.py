@@ -15,7 +15,7 @@ def test_deadlines_list_open_periods_with_days_left_or_late(province: Chat) -> N
     province.send("hạn")
     assert "Các kỳ đang mở" in province.title
     assert "• Chỉ tiêu Chiến lược báo chí 2026-Q3 — Quảng Trị: hạn 05/10/2026 (quá hạn 47 ngày), chưa bắt đầu" in province.text
-    assert "2026-Q4 — Quảng Trị: hạn 05/12/2026 (còn 14 ngày), chưa bắt đầu" in province.text
+    assert "2026-Q4 — Quảng Trị: hạn 05/12/2026, chuyển sang thứ Hai 07/12/2026 vì trùng ngày nghỉ (còn 16 ngày), chưa bắt đầu" in province.text
 
 
 def test_commands_typed_without_slash_or_diacritics(province: Chat) -> None:
@@ -48,7 +48,7 @@ def test_analyst_without_focal_role_cannot_submit(registered: Callable[..., Chat
 def test_an_analyst_of_a_collecting_unit_writes_its_own_part(registered: Callable[..., Chat]) -> None:
     analyst = registered("CBC", "analyst")  # Cục Báo chí collects Form 1 and answers indicators 3-9 itself
     analyst.send("/nop")
-    assert "Anh/Chị muốn nộp số liệu cho kỳ nào?" in analyst.text and "CL 2026-Q4 · hạn 05/12 · chưa bắt đầu" in \
+    assert "Anh/Chị muốn nộp số liệu cho kỳ nào?" in analyst.text and "CL 2026-Q4 · hạn 05/12, chuyển sang 07/12 · chưa bắt đầu" in \
         analyst.labels
 
 

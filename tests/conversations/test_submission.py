@@ -78,7 +78,7 @@ def test_whole_province_submission_with_every_action(app: App, province: Chat) -
     assert province.title == "Đã nhận số liệu"
     assert "Mã biên nhận: CL-2026Q4-QUANGTRI-01" in province.text
     assert "Thời gian: 09:00 21/11/2026" in province.text
-    assert "Đúng hạn (hạn nộp 05/12/2026)" in province.text
+    assert "Đúng hạn (hạn nộp 05/12/2026, chuyển sang thứ Hai 07/12/2026 vì trùng ngày nghỉ)" in province.text
     assert "Còn số liệu tạm ước tính: 2" in province.text
 
     answers = stored(app)

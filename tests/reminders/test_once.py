@@ -21,7 +21,7 @@ from tests.helpers.app import make_app
 from tests.helpers.clock import vn
 from tests.reminders.world import Bot, add_person, log, outbox
 
-D_MINUS_3 = vn(2026, 12, 2, 8, 30)  # CL 2026-Q4's d-3: one nudge per province focal person
+D_MINUS_3 = vn(2026, 12, 4, 8, 30)  # d-3 of CL 2026-Q4 (due Sat 05/12, counts until Mon 07/12): one nudge each
 PROVINCES = ["HANOI", "HUE", "QUANGTRI", "DANANG", "HCM", "CANTHO", "LAICHAU", "SONLA", "NGHEAN", "GIALAI"]
 
 
@@ -43,11 +43,11 @@ def test_a_pass_run_twice_queues_each_nudge_once(app: App) -> None:
     people = focal_everywhere(app)
     first = run_pass(app.uow, FormCache(), app.clock.tz, D_MINUS_3)
     again = run_pass(app.uow, FormCache(), app.clock.tz, D_MINUS_3)
-    later = run_pass(app.uow, FormCache(), app.clock.tz, vn(2026, 12, 2, 15, 0))
+    later = run_pass(app.uow, FormCache(), app.clock.tz, vn(2026, 12, 4, 15, 0))
     assert first.queued >= len(people) and again.decisions == [] and later.decisions == []
     logged, queued = reminder_rows(app)
     assert logged == queued == first.queued
-    assert Counter(m.chat_id for m in outbox(app)).most_common(1)[0][1] <= 2  # Q3 and Q4 at most per chat
+    assert Counter(m.chat_id for m in outbox(app)).most_common(1)[0][1] == 1  # one message per person per pass
 
 
 @pytest.fixture
@@ -87,11 +87,12 @@ def test_two_workers_at_once_queue_each_nudge_once(two_workers: tuple[App, App])
 def test_crash_after_recording_before_sending_still_sends_once(app: App) -> None:
     focal_everywhere(app)
     report = run_pass(app.uow, FormCache(), app.clock.tz, D_MINUS_3)  # then the process dies
-    app.clock.set(vn(2026, 12, 2, 8, 45))
+    app.clock.set(vn(2026, 12, 4, 8, 45))
     restarted = Bot(app)
     assert restarted.tick().decisions == []  # nothing new to decide …
     assert len(restarted.channel.sent) == report.queued  # … but everything queued goes out
-    assert {e.status for e in log(app)} == {"sent", "skipped"}  # skipped: CL 2026-Q3's superseded nudges
+    # skipped: d-7 (superseded by d-3); expired: CL 2026-Q3's nudges, two months old, are never sent
+    assert {e.status for e in log(app)} == {"sent", "skipped", "expired"}
 
 
 def test_crash_in_the_middle_of_a_pass_loses_nothing(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -111,7 +112,7 @@ def test_crash_in_the_middle_of_a_pass_loses_nothing(app: App, monkeypatch: pyte
     assert logged == queued == 4  # two whole chunks committed; the third rolled back with its log rows
     monkeypatch.setattr(OutboxRepository, "add", real_add)
     bot = Bot(app)
-    app.clock.set(vn(2026, 12, 2, 8, 31))
+    app.clock.set(vn(2026, 12, 4, 8, 31))
     bot.tick()
     q4 = [r for _, _, r in bot.channel.sent if "2026-Q4" in (r.title or "")]
     assert len(q4) == len(people)
@@ -133,10 +134,10 @@ def test_crash_after_telegram_accepted_before_marking_sends_twice(app: App, monk
     with pytest.raises(SystemExit):
         asyncio.run(bot.delivery.drain())
     monkeypatch.setattr(Delivery, "_mark_sent", real_mark)
-    app.clock.set(vn(2026, 12, 2, 8, 31))
+    app.clock.set(vn(2026, 12, 4, 8, 31))
     asyncio.run(bot.delivery.drain())
     assert len(bot.channel.sent) == 1  # within the claim's two minutes nobody retakes it
-    app.clock.set(vn(2026, 12, 2, 8, 34))
+    app.clock.set(vn(2026, 12, 4, 8, 34))
     while asyncio.run(bot.delivery.drain()):
         pass
     sent = [r.title for _, c, r in bot.channel.sent if c == "1"]
@@ -150,5 +151,5 @@ def test_an_idle_pass_reads_without_taking_the_write_lock(app: App) -> None:
     with app.uow() as writer:  # a dialogue turn holds SQLite's write lock meanwhile
         writer.people.add_person("đang nhập")
         started = time.monotonic()
-        report = run_pass(app.uow, FormCache(), app.clock.tz, vn(2026, 12, 2, 9, 0), read_uow=app.read_uow)
+        report = run_pass(app.uow, FormCache(), app.clock.tz, vn(2026, 12, 4, 9, 0), read_uow=app.read_uow)
         assert report.decisions == [] and time.monotonic() - started < 5

@@ -1,14 +1,16 @@
 """A whole quarter, day by day: who is nudged when, across both forms and every state a unit can be in.
 
 Passes run at 06:45 and 21:30 (quiet hours), 08:30 (delivery time) and 13:00 each day, from Sunday
-01/11/2026 to 10/01/2027. Form 1 (CL 2026-Q4) is due Saturday 05/12; Form 2 (CDS 2026) is due 25/11 to a
+01/11/2026 to 10/01/2027. Form 1 (CL 2026-Q4) is due Saturday 05/12, so by Bộ luật Dân sự 2015 Điều 148
+khoản 5 the limit ends on Monday 07/12 (the day the nudges count from); Form 2 (CDS 2026) is due 25/11 to a
 province (24/11 is Vietnam Cultural Day, a holiday), 15/12 to a ministry and 30/12 to Cục Báo chí (1/1 is
 New Year's Day).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import re
+from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -76,15 +78,31 @@ def _days() -> list[date]:
 
 
 def sent(app: App) -> list[tuple[datetime, str, str, str, int]]:
-    """(local send time, period, unit, rule, person) of every reminder that went out."""
+    """(local send time, period, unit, rule, person) of every reminder that went out, alone or merged into
+    another one's message (`merged`, detail `sent with reminder <id> …`)."""
     with app.uow() as uow:
-        rows = uow.session.execute(
-            select(OutboxMessage.sent_at, ReminderLog).join(ReminderLog, OutboxMessage.reminder_id == ReminderLog.id)
-            .where(OutboxMessage.status == "sent")).all()
+        at = dict(uow.session.execute(select(OutboxMessage.reminder_id, OutboxMessage.sent_at)
+                                      .where(OutboxMessage.status == "sent", OutboxMessage.reminder_id.is_not(None))
+                                      ).all())
+        rows = uow.session.scalars(select(ReminderLog).where(ReminderLog.status.in_(["sent", "merged"]))).all()
         periods = {p.id: f"{p.form_code} {p.code}" for p in uow.periods.list()}
         units = {u.id: u.code for u in uow.units.all()}
-        return sorted((at.astimezone(app.clock.tz), periods[r.period_id], units[r.unit_id], r.rule, r.person_id)
-                      for at, r in rows)
+    out = []
+    for r in rows:
+        primary = int(re.match(r"sent with reminder (\d+)", r.detail).group(1)) if r.status == "merged" else r.id
+        if primary in at:
+            out.append((at[primary].astimezone(app.clock.tz), periods[r.period_id], units[r.unit_id], r.rule,
+                        r.person_id))
+    return sorted(out)
+
+
+def messages(app: App) -> list[tuple[datetime, int]]:
+    """(local send time, person) of every reminder message that went out."""
+    with app.uow() as uow:
+        rows = uow.session.execute(select(OutboxMessage.sent_at, ReminderLog.person_id)
+                                   .join(ReminderLog, OutboxMessage.reminder_id == ReminderLog.id)
+                                   .where(OutboxMessage.status == "sent")).all()
+    return sorted((at.astimezone(app.clock.tz), pid) for at, pid in rows)
 
 
 def timeline(app: App, person: int, period: str) -> list[tuple[date, str]]:
@@ -94,11 +112,12 @@ def timeline(app: App, person: int, period: str) -> list[tuple[date, str]]:
 def test_focal_persons_are_nudged_on_working_mornings_until_they_send(quarter) -> None:  # noqa: ANN001
     app, _, people = quarter
     q4 = "CL 2026-Q4"
-    all_five = [(d(30, 11), "d-7"), (d(2, 12), "d-3"), (d(4, 12), "d-1"), (d(7, 12), "d+1"), (d(8, 12), "d+3")]
-    assert timeline(app, people["QUANGTRI"], q4) == all_five  # d+0 (Sat) and d+1 (Sun) meet on Monday
+    # d-1 (Sunday 06/12) meets d+0 on Monday 07/12, "due today"; "1 day late" comes on Tuesday
+    all_five = [(d(30, 11), "d-7"), (d(4, 12), "d-3"), (d(7, 12), "d+0"), (d(8, 12), "d+1"), (d(10, 12), "d+3")]
+    assert timeline(app, people["QUANGTRI"], q4) == all_five
     assert timeline(app, people["HANOI"], q4) == all_five
-    assert timeline(app, people["HUE"], q4) == all_five[:2]  # sent on 03/12: nothing after
-    assert timeline(app, people["DANANG"], q4) == [*all_five[:2], (d(14, 12), "prov+7")]  # official by prov+30
+    assert timeline(app, people["HUE"], q4) == all_five[:1]  # sent on 03/12: nothing after
+    assert timeline(app, people["DANANG"], q4) == [*all_five[:1], (d(14, 12), "prov+7")]  # official by prov+30
     assert timeline(app, people["LAICHAU"], q4) == []
 
 
@@ -124,8 +143,9 @@ def test_escalations_go_to_the_collectors_analysts_once_on_time(quarter) -> None
     mine = [e for e in escalations if e[1] in ("CL 2026-Q4", "CDS 2026")]
     cbc, btc = people["an:CBC"], people["an:BTC"]
     assert sorted(mine) == sorted([
-        (d(10, 12), "CL 2026-Q4", "HANOI", cbc), (d(10, 12), "CL 2026-Q4", "LAICHAU", cbc),
-        (d(10, 12), "CL 2026-Q4", "QUANGTRI", cbc),  # not Huế, Đà Nẵng (sent) nor units with no focal person
+        # 5 days after Monday 07/12 is Saturday 12/12: Monday 14/12
+        (d(14, 12), "CL 2026-Q4", "HANOI", cbc), (d(14, 12), "CL 2026-Q4", "LAICHAU", cbc),
+        (d(14, 12), "CL 2026-Q4", "QUANGTRI", cbc),  # not Huế, Đà Nẵng (sent) nor units with no focal person
         (d(22, 12), "CDS 2026", "BTC-TBTC", btc),  # the ministry's analyst, not Cục Báo chí's
         (date(2027, 1, 6), "CDS 2026", "NHANDAN", cbc),
         # provinces owe their own part of Form 2 to Cục Báo chí (Công văn 5422), due 30/12
@@ -136,11 +156,19 @@ def test_escalations_go_to_the_collectors_analysts_once_on_time(quarter) -> None
 def test_digests_the_morning_after_then_every_few_days(quarter) -> None:  # noqa: ANN001
     app, _, people = quarter
     cbc_q4 = [day for day, rule in timeline(app, people["an:CBC"], "CL 2026-Q4") if rule.startswith("digest")]
-    # every 3 days from 06/12; Sundays 06/12, 27/12 and Saturdays 12/12, 02/01 move to Monday
-    assert cbc_q4 == [d(7, 12), d(9, 12), d(14, 12), d(15, 12), d(18, 12), d(21, 12), d(24, 12), d(28, 12),
-                      d(30, 12), date(2027, 1, 4), date(2027, 1, 5), date(2027, 1, 8)]
+    # every 3 days from 08/12 (the day after Monday 07/12); Sunday 20/12 and Saturday 26/12 move to Monday,
+    # and one that comes less than 3 days after the last digest (23/12, 29/12) is covered by it
+    assert cbc_q4 == [d(8, 12), d(11, 12), d(14, 12), d(17, 12), d(21, 12), d(28, 12), date(2027, 1, 4),
+                      date(2027, 1, 7)]
+    # one digest covers every form and period of the scope: the province's Form 2 list rides with Form 1's
     province_cds = timeline(app, people["an:QUANGTRI"], "CDS 2026")
-    assert [day for day, _ in province_cds][:3] == [d(26, 11), d(3, 12), d(10, 12)]  # every 7 days from 26/11
+    assert [day for day, _ in province_cds][:3] == [d(26, 11), d(30, 11), d(7, 12)]
+    cbc = people["an:CBC"]
+    on_8_12 = sorted(p for at, p, _, rule, pid in sent(app) if pid == cbc and at.date() == d(8, 12))
+    assert on_8_12 == ["CDS 2026", "CL 2026-Q3", "CL 2026-Q4"]  # in one message:
+    month = [at.date() for at, pid in messages(app) if pid == cbc and d(7, 12) <= at.date() <= date(2027, 1, 6)]
+    assert month == [d(7, 12), d(8, 12), d(9, 12), d(10, 12), d(11, 12), d(14, 12), d(17, 12), d(21, 12),
+                     d(28, 12), date(2027, 1, 4), date(2027, 1, 6)]  # 11 messages in 30 days (the roll-up's too)
     ministry_cds = [day for day, rule in timeline(app, people["an:BTC"], "CDS 2026") if rule.startswith("digest")]
     assert ministry_cds[:3] == [d(16, 12), d(23, 12), d(30, 12)]  # from its own units' due date
     assert timeline(app, people["an:BTC"], "CL 2026-Q4") == []  # nothing of Form 1 is owed under the ministry
@@ -154,6 +182,8 @@ def test_nothing_in_quiet_hours_weekends_or_holidays_and_nothing_twice(quarter) 
     assert not [at for at, *_ in rows if at.weekday() >= 5 or is_holiday(at.date())]
     keys = [(p, u, r, pid) for _, p, u, r, pid in rows]
     assert len(keys) == len(set(keys))
+    per_day = Counter((at.date(), pid) for at, pid in messages(app))
+    assert set(per_day.values()) == {1}  # one message per person per pass (here: per day)
 
 
 def test_the_log_says_what_became_of_every_nudge(quarter) -> None:  # noqa: ANN001
@@ -162,12 +192,13 @@ def test_the_log_says_what_became_of_every_nudge(quarter) -> None:  # noqa: ANN0
     statuses = defaultdict(set)
     for e in entries:
         statuses[e.status].add(e.person_id)
-    assert set(statuses) == {"sent", "skipped", "unreachable"}
+    assert set(statuses) == {"sent", "skipped", "unreachable", "expired", "merged"}
+    assert statuses["merged"] <= {people["an:CBC"], people["an:QUANGTRI"], people["an:BTC"]}
     assert statuses["unreachable"] == {people["LAICHAU"]}
     with app.uow() as uow:
         q4 = uow.periods.by_code("CL", "2026-Q4").id
     laichau = {e.rule: e.status for e in entries if e.person_id == people["LAICHAU"] and e.period_id == q4}
-    assert laichau == {"d-7": "unreachable", "d-3": "unreachable", "d-1": "unreachable", "d+0": "skipped",
+    assert laichau == {"d-7": "unreachable", "d-3": "unreachable", "d-1": "skipped", "d+0": "unreachable",
                        "d+1": "unreachable", "d+3": "unreachable"}
     assert len(bot.channel.sent) == sum(1 for e in entries if e.status == "sent")
 

@@ -66,7 +66,7 @@ def test_role_holders_people_and_answer_marks(app: App) -> None:
 def test_delivery_marks_the_reminder_sent_or_undeliverable(app: App) -> None:
     accepted = add_person(app, "HUE", user_id=1)
     refused = add_person(app, "HANOI", user_id=2)
-    report = run_pass(app.uow, FormCache(), app.clock.tz, AT)
+    report = run_pass(app.uow, FormCache(), app.clock.tz, vn(2026, 12, 10, 8, 30))  # d+3 of Monday 07/12
     with app.uow() as uow:
         assert uow.outbox.unsent_among(report.outbox_ids) == len(report.outbox_ids) > 0
     channel = _Split()
@@ -97,8 +97,24 @@ def test_a_whole_pass_on_either_database(app: App) -> None:
     q4 = sorted((d.nudge.unit.code, d.nudge.rule.name, d.action) for d in report.decisions
                 if d.nudge.rnd.period.code == "2026-Q4" and d.action == "send")
     assert q4 == [("CBC", "digest+7", "send"), ("CBC", "fwd+3", "send"),  # Cục Báo chí's roll-up, due 10/12
-                  ("DANANG", "prov+7", "send"), ("QUANGTRI", "d+3", "send"), ("QUANGTRI", "esc+5", "send")]
+                  ("DANANG", "prov+7", "send"), ("QUANGTRI", "esc+5", "send")]  # d+3 (10/12) is too late
+    assert [(d.nudge.unit.code, d.nudge.rule.name) for d in report.decisions if d.action == "expired"
+            and d.nudge.rnd.period.code == "2026-Q4"] == [("QUANGTRI", "d+3")]
     assert run_pass(app.uow, FormCache(), app.clock.tz, AT).decisions == []
     with app.uow() as uow:
         rows = uow.session.query(OutboxMessage).filter(OutboxMessage.kind == "reminder").all()
     assert all(isinstance(r.next_attempt_at, datetime) and r.reminder_id for r in rows)
+
+
+def test_a_refused_message_marks_every_nudge_merged_into_it(app: App) -> None:
+    refused = add_person(app, "HANOI", user_id=2)
+    with app.uow() as uow:  # the same person answers for Huế too: one message with both nudges
+        uow.people.grant(uow.people.people_by_id([refused])[refused], "focal", uow.units.by_code("HUE"))
+        uow.commit()
+    report = run_pass(app.uow, FormCache(), app.clock.tz, vn(2026, 12, 10, 8, 30))
+    assert len(report.outbox_ids) == 1
+    with app.uow() as uow:
+        q4 = uow.periods.by_code("CL", "2026-Q4").id
+    assert sorted(e.status for e in log(app) if e.period_id == q4 and e.rule == "d+3") == ["merged", "pending"]
+    asyncio.run(Delivery(app.uow, {"test": _Split()}, wall=app.clock.now).drain())
+    assert [e.status for e in log(app) if e.period_id == q4 and e.rule == "d+3"] == ["undeliverable"] * 2

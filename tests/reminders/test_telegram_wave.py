@@ -20,7 +20,7 @@ from tests.fakes import FakeBotApi, fake_telegram  # noqa: F401  (fixture)
 from tests.helpers.clock import FixedClock, vn
 from tests.reminders.world import add_person, log, outbox
 
-AT = vn(2026, 12, 2, 8, 30)  # d-3 of CL 2026-Q4, and CL 2026-Q3's last nudges catch up: two per chat
+AT = vn(2026, 12, 4, 8, 30)  # d-3 of CL 2026-Q4 (CL 2026-Q3's nudges are two months old: never sent)
 PROVINCES = ["HANOI", "HUE", "QUANGTRI", "DANANG", "HCM", "CANTHO", "SONLA", "NGHEAN"]
 BLOCKED = 2_000_099
 
@@ -70,24 +70,23 @@ async def test_wave_with_flood_limits_and_a_blocked_person(app: App, fake_telegr
     users = people(app, fake_telegram)
     fake_telegram.rate_limit(per_second=5, per_chat_per_second=1)
     report = await asyncio.to_thread(run_pass, app.uow, FormCache(), app.clock.tz, AT)
-    assert report.queued == 2 * (len(users) + 1)
+    assert report.queued == len(users) + 1
     await send_all(app)
 
     assert fake_telegram.stats.rate_limited > 0  # the limits were really hit …
     assert fake_telegram.duplicates() == 0  # … and nothing went out twice
     for uid in users:
         titles = sorted(m.text.splitlines()[0] for m in fake_telegram.sent_to(uid))
-        assert titles == ["Nhắc hạn nộp: Chỉ tiêu Chiến lược báo chí kỳ 2026-Q3",
-                          "Nhắc hạn nộp: Chỉ tiêu Chiến lược báo chí kỳ 2026-Q4"], uid
+        assert titles == ["Nhắc hạn nộp: Chỉ tiêu Chiến lược báo chí kỳ 2026-Q4"], uid
         assert fake_telegram.sent_to(uid)[-1].button_texts in (["Bắt đầu nhập"],)
     assert fake_telegram.delivered(BLOCKED) == 0
     with app.uow() as uow:
         blocked = uow.people.identity("telegram", str(BLOCKED))
     assert not blocked.reachable and "blocked" in blocked.unreachable_reason
-    statuses = Counter(e.status for e in log(app) if e.status != "skipped")
-    assert statuses == {"sent": 2 * len(users), "undeliverable": 2}
+    statuses = Counter(e.status for e in log(app) if e.status not in ("skipped", "expired"))
+    assert statuses == {"sent": len(users), "undeliverable": 1}
     forbidden = [c for c in fake_telegram.calls("sendMessage") if c.chat_id == BLOCKED]
-    assert all(c.status == 403 for c in forbidden) and len(forbidden) == 2  # never retried
+    assert all(c.status == 403 for c in forbidden) and len(forbidden) == 1  # never retried
 
 
 IN_FLIGHT = 0.05  # seconds: a request already on the wire when a flood wait begins
@@ -119,5 +118,5 @@ async def test_a_flood_wait_that_outlasts_ptbs_retries_pauses_delivery(
         later = [c for c in calls if c > at + IN_FLIGHT]
         assert not later or later[0] - at >= after - 0.05, (at, calls)  # nothing started during the flood wait
     for i in range(3):
-        assert len(fake_telegram.sent_to(2_000_101 + i)) == 2
+        assert len(fake_telegram.sent_to(2_000_101 + i)) == 1
     assert fake_telegram.duplicates() == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -11,7 +12,7 @@ from sqlalchemy import select, update
 from bot.app import App
 from bot.delivery import Delivery
 from conversations.forms import FormCache
-from conversations.messages import Reply, TextOut
+from conversations.messages import Button, Reply, TextOut
 from conversations.reminders import PassReport, run_pass
 from storage.models import Identity, OutboxMessage, OutboxStatus, ReminderLog, SubmissionStatus
 from storage.repositories import AnswerChange
@@ -111,9 +112,31 @@ class Recorder:
         self.sent.append((self.app.clock.now(), chat_id, reply))
 
     def texts(self, chat_id: str, period: str | None = None) -> list[TextOut]:
-        """Text messages sent to a chat, only those about `period` (in the title) when given."""
-        return [r for _, c, r in self.sent
-                if c == chat_id and isinstance(r, TextOut) and (period is None or period in (r.title or ""))]
+        """Text messages sent to a chat (the parts of a bundled one each on its own), only those about
+        `period` (in the title) when given."""
+        return [r for _, c, sent in self.sent if c == chat_id and isinstance(sent, TextOut)
+                for r in unbundle(sent) if period is None or period in (r.title or "")]
+
+    def messages(self, chat_id: str) -> list[TextOut]:
+        """Text messages sent to a chat, as sent."""
+        return [r for _, c, r in self.sent if c == chat_id and isinstance(r, TextOut)]
+
+
+BUNDLE_TITLES = re.compile(r"^(Nhắc việc|Reminders): \d+ ")
+PART = re.compile(r"^(\d+)\. ")
+
+
+def unbundle(reply: TextOut) -> list[TextOut]:
+    """The parts of one message that bundles several nudges (`messages.bundle`), each as if sent alone."""
+    if not BUNDLE_TITLES.match(reply.title or ""):
+        return [reply]
+    out = []
+    for i, part in enumerate(reply.text.split("\n\n"), 1):
+        title, _, text = PART.sub("", part, count=1).partition("\n")
+        rows = tuple(tuple(Button(b.label.split(". ", 1)[1], b.data) for b in row if b.label.startswith(f"{i}. "))
+                     for row in reply.buttons)
+        out.append(TextOut(text, title, tuple(r for r in rows if r)))
+    return out
 
 
 class Bot:

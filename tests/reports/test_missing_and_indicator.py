@@ -26,8 +26,8 @@ def test_thieu_lists_not_started_drafts_and_provisional_with_focal_persons(
     text = analyst.text
     assert analyst.title == "Đơn vị chưa nộp, còn số liệu tạm: Chỉ tiêu Chiến lược báo chí kỳ 2025-Q3"
     assert "Chưa nộp 31/35 đơn vị · đã nộp nhưng còn số liệu tạm ước tính: 2" in text
-    assert "• An Giang — chưa bắt đầu, quá hạn 412 ngày · Đầu mối: chưa có đầu mối đăng ký" in text
-    assert ("• Lai Châu — đang nhập (đã trả lời 2 câu), quá hạn 412 ngày · Đầu mối: "
+    assert "• An Giang — chưa bắt đầu, quá hạn 411 ngày · Đầu mối: chưa có đầu mối đăng ký" in text
+    assert ("• Lai Châu — đang nhập (đã trả lời 2 câu), quá hạn 411 ngày · Đầu mối: "
             "Lò Thị D (test, KHÔNG liên lạc được: blocked the bot)") in text
     assert "• Hà Nội" not in text.split("Còn số liệu tạm")[0]  # Hà Nội sent (late), nothing provisional
     provisional = text.split("Còn số liệu tạm ước tính (2):")[1]

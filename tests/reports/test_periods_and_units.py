@@ -32,7 +32,7 @@ def test_arguments_in_any_order() -> None:
 @pytest.mark.parametrize(("today", "form", "expected"), [
     (date(2026, 11, 21), None, ("CDS", "2026")),   # CDS 2026: first due 25/11, within its 14-day lead
     (date(2026, 11, 21), "CL", ("CL", "2026-Q3")),  # CL 2026-Q4 due 05/12: 14 days away, CL's lead is 7
-    (date(2026, 11, 28), "CL", ("CL", "2026-Q4")),  # 7 days before 05/12: Q4 is live
+    (date(2026, 11, 30), "CL", ("CL", "2026-Q4")),  # 7 days before 07/12 (05/12 is a Saturday): Q4 is live
     (date(2026, 10, 6), None, ("CL", "2026-Q3")),   # just after Q3's due date
     (date(2027, 1, 2), None, ("CL", "2026-Q4")),   # by first due date: CL Q4 (05/12) is later than CDS (25/11)
 ])

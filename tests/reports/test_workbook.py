@@ -94,7 +94,7 @@ def test_progress_sheet_lists_expected_units(book: openpyxl.Workbook) -> None:
     rows = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
     assert len(rows) == 35
     assert rows["HANOI"][4:6] == ("đã gửi", "Không") and rows["LAICHAU"][4] == "nháp"
-    assert rows["ANGIANG"][4] == "chưa bắt đầu" and rows["HANOI"][3] == "05/10/2025"
+    assert rows["ANGIANG"][4] == "chưa bắt đầu" and rows["HANOI"][3] == "06/10/2025"  # Sunday 05/10 counts on Monday
 
 
 def test_raw_answers_with_flags_notes_and_who(book: openpyxl.Workbook) -> None:

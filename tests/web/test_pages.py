@@ -104,14 +104,14 @@ def test_units_filter_sort_and_page(web: tuple[App, World], monkeypatch: pytest.
 
 
 @pytest.mark.parametrize(("address", "says", "lists"), [
-    ("/w/tong-hop?ky=2031-Q7", "Không có kỳ «2031-Q7»", "2025-Q3 (hạn 05/10/2025)"),
+    ("/w/tong-hop?ky=2031-Q7", "Không có kỳ «2031-Q7»", "2025-Q3 (hạn 05/10/2025, chuyển sang 06/10/2025)"),
     ("/w/tong-hop?ky=hom-qua", "Không có kỳ «hom-qua»", "2026-Q3 (hạn 05/10/2026)"),
     ("/w/tong-hop?bieu=XYZ", "Không có biểu «XYZ»", "Chỉ tiêu Chiến lược báo chí (CL)"),
     ("/w/chi-tieu?bieu=CL&ky=2031", "Không có kỳ «2031»", "2025 (hạn"),
     ("/w/tong-hop?trang-thai=tre", "Không có trạng thái «tre»", "Nộp muộn"),
     ("/w/tong-hop?sap-xep=mau", "Không sắp xếp được theo «mau»", "Trạng thái"),
     ("/w/chi-tieu/42?bieu=CL&ky=2025-Q3", "không có chỉ tiêu «42»", "2. Người dân vùng sâu"),
-    ("/w/don-vi/QUANGTRI?ky=2031-Q7", "Không có kỳ «2031-Q7»", "2025-Q3 (hạn 05/10/2025)"),
+    ("/w/don-vi/QUANGTRI?ky=2031-Q7", "Không có kỳ «2031-Q7»", "2025-Q3 (hạn 05/10/2025, chuyển sang 06/10/2025)"),
 ])
 def test_a_bad_address_lists_the_valid_choices(web: tuple[App, World], address: str, says: str, lists: str) -> None:
     app, world = web

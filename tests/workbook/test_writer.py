@@ -31,7 +31,8 @@ def test_one_row_per_question_the_province_answers_in_q4(book: openpyxl.Workbook
         "Chỉ tiêu năm 2026", "Ghi chú", "So sánh quốc tế (có thể gần tương đương)"]
     assert [ws.cell(r, 11).value for r in range(6, 13)] == [
         "ct1", "ct2", "trend", "intl", "difficulties", "proposals", "year_summary"]
-    assert ws["A2"].value == "Đơn vị: Quảng Trị · Kỳ: 2026-Q4 · Hạn nộp: 05/12/2026"
+    assert ws["A2"].value == ("Đơn vị: Quảng Trị · Kỳ: 2026-Q4 · Hạn nộp: 05/12/2026, chuyển sang thứ Hai 07/12/2026 "
+                              "vì trùng ngày nghỉ")
     assert ws.column_dimensions["K"].hidden
 
 
