@@ -39,11 +39,27 @@ def offer(turn: Turn, options: list[Option]) -> None:
     """Buttons, one per open (unit, period), with due date and status."""
     turn.state.mode, turn.state.choices = Mode.CHOOSING, [[o.unit.id, o.period.id] for o in options]
     several_units = len({o.unit.id for o in options}) > 1
-    rows = [[turn.button("dialogue.btn_option", f"open:{o.unit.id}:{o.period.id}",
+    rows = [[turn.button("dialogue.btn_option", f"open:{o.unit.id}:{o.period.id}", n=i,
                          form=o.spec.code, period=o.period.code, due=date_vn(o.due)[:5],
                          status=status_text(turn, o), unit=(f" · {o.unit.code}" if several_units else ""))]
-            for o in options]
+            for i, o in enumerate(options, start=1)]
     turn.say(turn.t("dialogue.choose_period"), buttons=rows)
+
+
+def choose_by_text(turn: Turn, text: str) -> None:
+    """Text typed at the period choice that is not a button (numbers are matched as buttons before this):
+    a period code (`2026-Q4`, `CL 2026-Q4`) opens it; anything else shows the choice again, not the menu."""
+    wanted = " ".join(text.strip().upper().split())
+    options = [o for o in open_options(turn) if [o.unit.id, o.period.id] in turn.state.choices]
+    chosen = [o for o in options if wanted in (o.period.code, f"{o.spec.code} {o.period.code}")]
+    if len(chosen) == 1:
+        begin(turn, chosen[0])
+        return
+    if not options:
+        submit(turn)
+        return
+    turn.say(turn.t("dialogue.choose_by_number"))
+    offer(turn, options)
 
 
 def begin(turn: Turn, option: Option) -> None:

@@ -10,7 +10,7 @@ from storage.values import Shape, Value
 from .dates import parse_date
 from .limits import check_spec_limits
 from .pairs import parse_growth, parse_ratio, parse_share_pair
-from .problems import ABOUT_COUNTS, Problem, Refusal, Refused
+from .problems import ABOUT_COUNTS, COUNTS_ONLY, Problem, Refusal, Refused
 from .singles import parse_count, parse_count_share, parse_number_answer, parse_percent
 from .spec import AnswerSpec, Context, example_for
 from .text import clean_text, has_content, normalise, shorten, tidy
@@ -64,4 +64,6 @@ def parse_answer(text: str, spec: AnswerSpec, today: date | None = None, lang: s
     try:
         return _parse(text, ctx)
     except Refused as refused:
+        if ctx.spec.counts_required and refused.problem in COUNTS_ONLY:
+            refused.problem = COUNTS_ONLY[refused.problem]
         return refused.refusal(example_for(spec, lang, counts=refused.problem in ABOUT_COUNTS))

@@ -7,7 +7,16 @@ from decimal import Decimal
 
 from storage.values import Basis, Shape, Value
 
-from .keywords import NO_SYMBOLS, NO_WORDS, OPENERS, PARTICLES, YES_SYMBOLS, YES_WORDS
+from .keywords import (
+    NO_SYMBOLS,
+    NO_WORDS,
+    NONE_PHRASES,
+    OPENERS,
+    PARTICLES,
+    YES_PHRASES,
+    YES_SYMBOLS,
+    YES_WORDS,
+)
 from .problems import Problem, Refused
 from .spec import Context
 from .text import fold, has_content, shorten
@@ -29,11 +38,23 @@ def _meaning(words: list[str]) -> bool | None:
     """True for yes, False for no, None when unknown or contradictory ("có không")."""
     yes = YES_WORDS | YES_SYMBOLS
     no = NO_WORDS | NO_SYMBOLS
+    if " ".join(words) in YES_PHRASES:
+        return True
     if words and all(w in yes for w in words):
         return True
     if words and words[0] in no and all(w in yes | no for w in words):
         return False
     return None
+
+
+def says_none(text: str) -> bool:
+    """True when a free-text answer says there is nothing to report: `không có`, `ko co`, `Dạ không ạ`."""
+    return " ".join(_words(text.replace("/", ""))) in NONE_PHRASES
+
+
+def answer_meaning(text: str) -> bool | None:
+    """True when `text` says yes (ừ, vâng, đúng rồi, ok…), False for no (không, chưa…), else None."""
+    return _meaning(_words(text))
 
 
 def parse_yes_no(text: str, ctx: Context) -> Value:

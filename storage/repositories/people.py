@@ -125,6 +125,11 @@ class InviteRepository(Repository):
         stmt = select(Invite).where(Invite.code_hash == code_hash)
         return self.session.scalar(stmt.with_for_update() if lock else stmt)
 
+    def by_id(self, invite_id: int, lock: bool = True) -> Invite | None:
+        """The invite with this id (one waiting for its holder's confirmation), locked like `by_hash`."""
+        stmt = select(Invite).where(Invite.id == invite_id)
+        return self.session.scalar(stmt.with_for_update() if lock else stmt)
+
     def failures_since(self, channel: str, external_id: str, since: datetime) -> int:
         """How many wrong codes this account typed since `since`."""
         return self.session.scalar(
