@@ -135,9 +135,12 @@ class Engine:
             turn.say(turn.t("dialogue.stale_button_plain"))
 
     def _unregistered(self, turn: Turn, event: Event) -> None:
-        """Only an invite code is understood; everything else gets the explanation."""
+        """Only an invite code is understood (bare, or after `start` typed without the slash)."""
+        matched = match_command(event.text) if isinstance(event, TextIn) else None
         if isinstance(event, TextIn) and looks_like_code(event.text):
             registration.register(turn, event.text)
+        elif matched is not None and matched[0] == "start":
+            registration.start(turn, matched[1])
         else:
             registration.not_registered(turn)
 

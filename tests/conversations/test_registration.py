@@ -215,3 +215,9 @@ def test_link_code_attaches_a_second_channel_to_the_same_person(app: App, provin
     second = province.text.split("Mã liên kết của Anh/Chị: ")[1].split()[0]
     other.send(f"/start {second}")
     assert "đã được đăng ký cho một người khác" in other.text
+
+
+def test_start_typed_without_the_slash_registers(app: App) -> None:
+    chat = Chat(app.dialogue_service())
+    chat.send(f"bắt đầu {invite(app, 'QUANGTRI')}")
+    assert "đã được đăng ký là đầu mối của Quảng Trị" in chat.text

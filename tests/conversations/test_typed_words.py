@@ -238,3 +238,55 @@ def test_a_refusal_never_suggests_what_the_question_refuses(province: Chat) -> N
     province.send("tám mươi phần trăm")  # indicator 2 demands the counts
     assert "Câu này cần tử số/mẫu số" in province.text and "120.500/150.000" in province.text
     assert "tỷ lệ phần trăm" not in province.text.split("Chưa nhận được")[1].split("\n")[0]
+
+
+BUTTON_WORDS = {"quay lai", "quay lại", "giữ nguyên", "giu nguyen", "bo qua", "bỏ qua", "gui", "gửi", "sua", "2", "III"}
+
+
+def test_a_whole_form_1_typed_in_words_only(app: App, province: Chat) -> None:
+    """No button pressed: every step reached and answered by typing, loosely, as on a phone."""
+    script = [
+        ("nop", "Anh/Chị muốn nộp số liệu cho kỳ nào?"),
+        ("2", "Chỉ tiêu 1/9 · Bước 1/7"),
+        ("62/38", "So sánh quốc tế cho chỉ tiêu 1"),
+        ("Thái Lan khoảng 55%/45%", "Chỉ tiêu 2/9 · Bước 2/7"),
+        ("80%", "Câu này cần cả tử số/mẫu số"),  # counts demanded: refused, nothing stored
+        ("quay lai", "Chỉ tiêu 1/9 · Bước 1/7"),
+        ("giu nguyen", "So sánh quốc tế cho chỉ tiêu 1"),
+        ("bo qua", "Giữ so sánh quốc tế đã nhập trước: Thái Lan khoảng 55%/45%"),
+        ("tạm 120.500/150.000", "Đã lưu: 120.500/150.000 (80,3%) (tạm ước tính)"),
+        ("ko co", "Đã ghi nhận chỉ tiêu 2 không có so sánh quốc tế."),
+        ("1. Tỷ lệ tiếp cận tăng nhờ phủ sóng phát thanh số.", "Mục IV · Bước 4/7"),
+        ("Bỏ qua", "Đã bỏ qua câu này."),
+        ("quay lại", "Mục IV · Bước 4/7"),
+        ("Quay Lai", "Mục III · Bước 3/7"),
+        ("giữ nguyên", "Mục IV · Bước 4/7"),
+        ("1. Tương đương mức trung bình ASEAN.", "Mục V · Bước 5/7"),
+        ("không có", "Đã lưu: Không có"),
+        ("1. Đề nghị hỗ trợ công cụ đo lượng truy cập.", "Mục VII · Bước 7/7"),
+        ("1. Năm 2026 hoàn thành các chỉ tiêu; bỏ qua khâu trung gian.", "Tóm tắt"),
+        ("sua", "Anh/Chị muốn sửa câu nào?"),
+        ("1", "Chỉ tiêu 1/9 · Bước 1/7"),
+        ("1.200.000/800.000", "Đã lưu: 1.200.000/800.000 (60%/40%)"),
+        ("bo qua", "Tóm tắt"),  # changing one answer: back to the summary, the comparison kept
+        ("gửi", "Đã nhận số liệu"),
+    ]
+    for typed, expected in script:
+        province.send(typed)
+        assert expected in province.text, (typed, province.text)
+    assert "Mã biên nhận: CL-2026Q4-QUANGTRI-01" in province.text
+    answers = stored(app)
+    values = {k: Value.from_json(a.value) if a.value else None for k, a in answers.items()}
+    assert (values["ct1"].a, values["ct1"].b) == (1200000, 800000)
+    assert answers["ct1"].comparison == "Thái Lan khoảng 55%/45%" and not answers["ct1"].provisional
+    assert (values["ct2"].a, values["ct2"].b) == (120500, 150000) and answers["ct2"].provisional
+    assert answers["ct2"].comparison is None
+    assert values["trend"].text == "1. Tỷ lệ tiếp cận tăng nhờ phủ sóng phát thanh số."
+    assert values["intl"].text == "1. Tương đương mức trung bình ASEAN." and not answers["intl"].skipped
+    assert values["difficulties"].text == "Không có" and answers["difficulties"].raw_text == "không có"
+    assert values["proposals"].text == "1. Đề nghị hỗ trợ công cụ đo lượng truy cập."
+    assert values["year_summary"].text == "1. Năm 2026 hoàn thành các chỉ tiêu; bỏ qua khâu trung gian."
+    with app.uow() as uow:
+        revisions = list(uow.session.scalars(select(AnswerRevision)))
+    assert not [r.raw_text for r in revisions if (r.raw_text or "").strip() in BUTTON_WORDS]
+    assert not [r.comparison for r in revisions if (r.comparison or "").strip().lower() in BUTTON_WORDS]
