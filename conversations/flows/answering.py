@@ -102,8 +102,6 @@ def on_text(turn: Turn, text: str) -> None:
 def answer_value(turn: Turn, sheet: Sheet, q: QuestionSpec, text: str) -> None:
     """Parse a typed value; refuse clearly, ask to confirm an outlier, or save and move on."""
     body, typed_provisional = split_provisional(text) if not q.is_section else (text, False)
-    if q.answer.shape is Shape.TEXT and says_none(text):  # `ko co`: stored as the form's own «Không có»
-        body = turn.t("dialogue.none_text")
     parsed = parse_answer(body, q.answer, turn.today, turn.lang)
     if isinstance(parsed, Refusal):
         turn.state.pending = None

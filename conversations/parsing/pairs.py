@@ -95,7 +95,7 @@ def parse_ratio(text: str, ctx: Context) -> Value:
 
 
 # "tăng 12,5%", "giảm 3%", "tăng trưởng 15%", "âm 3%": the direction in words (matched on the folded text).
-_GROWTH_WORD = re.compile(r"(?:tang truong|tang|giam|am|up|down)(?=\s|\d|[+-])\s*")
+_GROWTH_WORD = re.compile(r"(?:tang truong|tang|giam|am|up|down)\s*(?=[\d+-])")
 _DOWN_WORDS = ("giam", "am", "down")
 
 
@@ -110,9 +110,10 @@ def growth_direction(text: str) -> tuple[str, int]:
 
 def parse_growth(text: str, ctx: Context) -> Value:
     """+12,5% / -3% / 15 / giảm 3% -> growth in percent (> -100); 1.150/1.000 -> this year's and last year's."""
+    typed = text
     text, direction = growth_direction(text)
     if direction < 0 and text[:1] == "+":
-        raise Refused(Problem.GROWTH_FORMAT, text=shorten(text))
+        raise Refused(Problem.GROWTH_FORMAT, text=shorten(typed))
     if direction < 0 and text[:1] != "-" and split_two(split_derived(text)[0], "/") is None:
         text = "-" + text
     main, _ = split_derived(text)

@@ -22,6 +22,7 @@ from .spec import Context
 from .text import fold, has_content, shorten
 
 _TOKEN = re.compile(r"[^\W_]+|[" + "".join(sorted(YES_SYMBOLS | NO_SYMBOLS)) + "]")
+_NONE_ONLY = re.compile(r"[\w\s.,;:!?/\"'«»“”-]*")
 YES = Value(Shape.YES_NO, Basis.VALUE, a=Decimal(1))
 NO = Value(Shape.YES_NO, Basis.VALUE, a=Decimal(0))
 
@@ -48,7 +49,12 @@ def _meaning(words: list[str]) -> bool | None:
 
 
 def says_none(text: str) -> bool:
-    """True when a free-text answer says there is nothing to report: `không có`, `ko co`, `Dạ không ạ`."""
+    """True when a free-text answer says there is nothing to report: `không có`, `ko co`, `Dạ không ạ`.
+
+    Only words and sentence punctuation: "Không có 👍" is kept as typed.
+    """
+    if _NONE_ONLY.fullmatch(text) is None:
+        return False
     return " ".join(_words(text.replace("/", ""))) in NONE_PHRASES
 
 
