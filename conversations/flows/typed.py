@@ -38,7 +38,7 @@ QUESTION_ACTIONS = ("back", "skip", "keep")
 # (Not the Có/Không of a yes/no question: there the word is the answer and is parsed, raw text kept.)
 _YES_DATA = re.compile(r"^(ok:|inv:yes)")
 _NO_DATA = re.compile(r"^(redo:|inv:no)")
-_NUMBERED = re.compile(r"^\s*([0-9]{1,2}|[IVX]{1,5}(?:\.[a-z])?)\.\s")
+_NUMBERED = re.compile(r"^\s*((?:[0-9]{1,2}|[IVX]{1,5})(?:\.[0-9a-z]{1,2})*)\.\s")
 _NOT_WORD = re.compile(r"[^\w]+")
 
 
@@ -56,7 +56,7 @@ def remember(state: State, replies: list[Reply]) -> None:
 
 def _number(label: str) -> str | None:
     match = _NUMBERED.match(label)
-    return match.group(1).lower() if match else None
+    return words(match.group(1)) if match else None
 
 
 def match(state: State, text: str) -> str | None:
