@@ -43,6 +43,7 @@ class Engine:
 
     def handle(self, turn: Turn, event: Event) -> None:
         """Answer one event."""
+        before = typed.place(turn.state)
         if turn.sender.chat_type != "private":
             self._group(turn, event)
         elif isinstance(event, CommandIn):
@@ -55,7 +56,7 @@ class Engine:
             self.text(turn, event.text)
         elif isinstance(event, FileIn):
             self._file(turn, event)
-        typed.remember(turn.state, turn.replies)
+        typed.remember(turn.state, turn.replies, before)
 
     def command(self, turn: Turn, name: str, args: str) -> None:
         """A slash command (or a command word typed without the slash)."""

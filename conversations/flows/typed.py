@@ -48,10 +48,27 @@ def words(text: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", folded).split())
 
 
-def remember(state: State, replies: list[Reply]) -> None:
-    """Keep the buttons of the last reply that had any (none when this turn showed no buttons)."""
+def place(state: State) -> tuple[object, ...]:
+    """Where the person is: the step whose keyboard is on screen."""
+    return state.mode, state.submission_id, state.key, state.step, state.back_to_review
+
+
+def remember(state: State, replies: list[Reply], before: tuple[object, ...]) -> None:
+    """Keep the buttons of the last reply that had any as the current step's keyboard.
+
+    When the step did not change (`/xem` or `/han` looked up in the middle of the review), the step's buttons
+    stay: a reply without buttons keeps them, other buttons are added to them. A new step, or idle, replaces them.
+    """
     shown = [r for r in replies if isinstance(r, TextOut) and r.buttons]
-    state.keyboard = [[b.label, b.data] for row in shown[-1].buttons for b in row] if shown else []
+    new = [[b.label, b.data] for row in shown[-1].buttons for b in row] if shown else []
+    if place(state) != before or state.mode == Mode.IDLE:
+        state.keyboard = new
+        return
+    old_data = {data for _label, data in state.keyboard}
+    if any(data in old_data for _label, data in new):  # the same step shown again (a refusal, a toggle)
+        state.keyboard = new
+    else:
+        state.keyboard = [*state.keyboard, *new]
 
 
 def _number(label: str) -> str | None:

@@ -290,3 +290,15 @@ def test_a_whole_form_1_typed_in_words_only(app: App, province: Chat) -> None:
         revisions = list(uow.session.scalars(select(AnswerRevision)))
     assert not [r.raw_text for r in revisions if (r.raw_text or "").strip() in BUTTON_WORDS]
     assert not [r.comparison for r in revisions if (r.comparison or "").strip().lower() in BUTTON_WORDS]
+
+
+def test_a_look_up_in_the_middle_of_the_review_keeps_its_buttons_typeable(province: Chat) -> None:
+    typed_to_section_iv(province)
+    for answer in ("ko co", "Không có", "1. Hỗ trợ công cụ đo.", "1. Hoàn thành các chỉ tiêu."):
+        province.send(answer)
+    province.send("xem")  # the draft shown, no buttons
+    province.send("han")  # deadlines, with a «Nộp số liệu» button
+    province.send("gui")  # still the review's «Gửi»
+    assert province.title == "Đã nhận số liệu" and "CL-2026Q4-QUANGTRI-01" in province.text
+    province.send("gui")  # sent, the review left: a bare «gui» no longer sends anything
+    assert "Mã biên nhận" not in province.text
