@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from conversations.flows import answering
 from conversations.flows.sheets import Option, open_options, open_sheet, status_text
-from conversations.parsing import echo
+from conversations.parsing import echo, fold
 from conversations.render import date_vn
 from conversations.state import Mode
 from conversations.turn import Turn
@@ -52,6 +54,9 @@ def choose_by_text(turn: Turn, text: str) -> None:
     wanted = " ".join(text.strip().upper().split())
     options = [o for o in open_options(turn) if [o.unit.id, o.period.id] in turn.state.choices]
     chosen = [o for o in options if wanted in (o.period.code, f"{o.spec.code} {o.period.code}")]
+    quarter = _quarter(text)
+    if not chosen and quarter:  # `quý 4`, `Q4`, `quý IV`: the one open period of that quarter
+        chosen = [o for o in options if o.period.code.endswith(f"-Q{quarter}")]
     if len(chosen) == 1:
         begin(turn, chosen[0])
         return
@@ -60,6 +65,19 @@ def choose_by_text(turn: Turn, text: str) -> None:
         return
     turn.say(turn.t("dialogue.choose_by_number"))
     offer(turn, options)
+
+
+_QUARTER = re.compile(r"(?:quy|q)\s*(1|2|3|4|i{1,3}|iv)(?:\s*/\s*\d{4})?")
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+def _quarter(text: str) -> int | None:
+    """The quarter named in `quý 4`, `Quý IV/2026`, `q4` (folded), else None."""
+    found = _QUARTER.fullmatch(" ".join(fold(text).split()).strip(" ."))
+    if found is None:
+        return None
+    token = found.group(1)
+    return int(token) if token.isdigit() else _ROMAN[token]
 
 
 def begin(turn: Turn, option: Option) -> None:

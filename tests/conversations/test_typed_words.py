@@ -124,6 +124,10 @@ def test_period_choice_by_number_code_or_slash_and_never_the_menu(province: Chat
     assert "kỳ 2026-Q3" in province.text
     province.send("/huy")
     province.send("nop")
+    province.send("Quý IV")
+    assert "kỳ 2026-Q4" in province.text
+    province.send("/huy")
+    province.send("nop")
     province.send("quý nào cũng được")
     assert "gõ số thứ tự" in province.text and "Anh/Chị muốn nộp số liệu cho kỳ nào?" in province.text
     assert "Nộp số liệu" not in province.labels  # the choice again, not the main menu
