@@ -306,3 +306,35 @@ def test_a_look_up_in_the_middle_of_the_review_keeps_its_buttons_typeable(provin
     assert province.title == "Đã nhận số liệu" and "CL-2026Q4-QUANGTRI-01" in province.text
     province.send("gui")  # sent, the review left: a bare «gui» no longer sends anything
     assert "Mã biên nhận" not in province.text
+
+
+def test_a_whole_form_2_typed_in_words_only(app: App, registered: Callable[..., Chat]) -> None:
+    agency = registered("BTC-TBTC")
+    agency.send("nop")
+    assert agency.title == "Câu 1/23", agency.text
+    typed = ["ừ", "vâng", "ko", "đúng rồi", "bo qua", "giảm 5%", "3.200/12.500", "45/50", "có", "tăng 18%",
+             "bo qua", "3.200/2.500", "Có"]
+    typed += ["quay lai", "giu nguyen"]  # back to question 13, kept
+    typed += ["1. Nâng cấp máy chủ.", "ko co", "1. Ứng dụng AI.", "1. Đã ban hành kế hoạch.", "1. Vận hành hội tụ.",
+              "không có", "1. Doanh thu số thấp.", "1. Đầu tư đồng bộ.", "Không có", "1. Nền tảng dùng chung."]
+    for text in typed:
+        agency.send(text)
+        assert "Chưa nhận được" not in agency.text, (text, agency.text)
+    assert "Tóm tắt" in agency.title, agency.text
+    agency.send("Gửi")
+    assert agency.title == "Đã nhận số liệu", agency.text
+    with app.uow() as uow:
+        u, p = uow.units.by_code("BTC-TBTC"), uow.periods.by_code("CDS", "2026")
+        answers = uow.submissions.answers(uow.submissions.get(u.id, p.id).id)
+        revisions = list(uow.session.scalars(select(AnswerRevision)))
+    value = {k: Value.from_json(a.value) if a.value else None for k, a in answers.items()}
+    assert [value[k].flag for k in ("ke_hoach", "nen_tang_so", "du_lieu_ai", "toa_soan_hoi_tu")] == [True, True,
+                                                                                                  False, True]
+    assert answers["bao_dien_tu"].skipped and answers["truong_thanh"].skipped
+    assert value["tang_doanh_thu"].a == -5 and value["doc_gia"].a == 18
+    assert (value["doanh_thu_so"].a, value["doanh_thu_so"].b) == (3200, 12500)
+    assert (value["doanh_thu_so_tang"].a, value["doanh_thu_so_tang"].b) == (3200, 2500)
+    assert value["dien_tu"].flag is True and answers["dien_tu"].revision == 1
+    assert value["nguon_luc"].text == "Không có" and value["uu_diem"].text == "Không có"
+    assert value["dau_tu"].text == "1. Nâng cấp máy chủ." and value["de_xuat"].text == "1. Nền tảng dùng chung."
+    assert not [r.raw_text for r in revisions if (r.raw_text or "").strip() in BUTTON_WORDS]
