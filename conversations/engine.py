@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from conversations.chain import commands as chain
 from conversations.commands import match_command
-from conversations.flows import answering, buttons, info, registration, review, submit
+from conversations.flows import answering, buttons, info, registration, review, submit, typed
 from conversations.invites import looks_like_code
 from conversations.messages import ButtonIn, CommandIn, Event, FileIn, TextIn
 from conversations.parsing import echo
@@ -43,6 +43,7 @@ class Engine:
 
     def handle(self, turn: Turn, event: Event) -> None:
         """Answer one event."""
+        before = typed.place(turn.state)
         if turn.sender.chat_type != "private":
             self._group(turn, event)
         elif isinstance(event, CommandIn):
@@ -55,6 +56,7 @@ class Engine:
             self.text(turn, event.text)
         elif isinstance(event, FileIn):
             self._file(turn, event)
+        typed.remember(turn.state, turn.replies, before)
 
     def command(self, turn: Turn, name: str, args: str) -> None:
         """A slash command (or a command word typed without the slash)."""
@@ -67,16 +69,22 @@ class Engine:
         elif name in self.extras:
             extra = self.extras[name]
             if not turn.has_role(*extra.roles):
-                turn.say(turn.t("dialogue.not_allowed"))
+                registration.not_allowed(turn, name, extra.roles)
             elif extra.read_only:
                 turn.later.append(lambda later_turn: extra.run(later_turn, args))
             else:
                 extra.run(turn, args)
+        elif (data := typed.match(turn.state, f"{name} {args}")) is not None:  # `/gui`, `/2`, `/bo_qua`
+            self.button(turn, data)
         else:
             turn.say(turn.t("dialogue.unknown_command", name=echo(name)), buttons=registration.menu_buttons(turn))
 
     def text(self, turn: Turn, text: str) -> None:
-        """Typed text: a command word, an answer, a choice, or small talk."""
+        """Typed text: a button of the current step, a command word, an answer, a choice, or small talk."""
+        data = typed.match(turn.state, text)
+        if data is not None:
+            self.button(turn, data)
+            return
         matched = match_command(text)
         if matched is not None:
             self.command(turn, *matched)
@@ -86,8 +94,12 @@ class Engine:
             answering.on_text(turn, text)
         elif mode == Mode.PICKING:
             review.pick_by_text(turn, text)
+        elif mode == Mode.CHOOSING:
+            submit.choose_by_text(turn, text)
         elif mode == Mode.ASKING_BACK:
             chain.on_reason(turn, text)
+        elif mode == Mode.CONFIRMING:
+            registration.confirm_again(turn)
         elif mode == Mode.REVIEW:
             turn.say(turn.t("dialogue.review_use_buttons"))
             sheet = _sheet_or_none(turn)
@@ -118,13 +130,18 @@ class Engine:
                 else turn.say(turn.t("dialogue.stale_button_plain"))
         elif action == "lang":
             info.language(turn, rest)
+        elif action == "inv":
+            registration.on_confirm(turn, rest)
         else:
             turn.say(turn.t("dialogue.stale_button_plain"))
 
     def _unregistered(self, turn: Turn, event: Event) -> None:
-        """Only an invite code is understood; everything else gets the explanation."""
+        """Only an invite code is understood (bare, or after `start` typed without the slash)."""
+        matched = match_command(event.text) if isinstance(event, TextIn) else None
         if isinstance(event, TextIn) and looks_like_code(event.text):
             registration.register(turn, event.text)
+        elif matched is not None and matched[0] == "start":
+            registration.start(turn, matched[1])
         else:
             registration.not_registered(turn)
 

@@ -8,7 +8,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from storage.models import Identity, Invite, Role
+from conversations.parsing import fold
+from storage.models import Identity, Invite, Person, Role
 from storage.uow import UnitOfWork
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no I, O, 0, 1: easy to read aloud and type
@@ -65,7 +66,9 @@ def create_link_code(uow: UnitOfWork, person_id: int, unit_id: int, now: datetim
 @dataclass(frozen=True)
 class Redemption:
     """The outcome of typing a code: `ok`, `linked`, or why not (`unknown`, `revoked`, `used`, `expired`, `throttled`,
-    `other_person`: this chat already belongs to someone else)."""
+    `other_person`: this chat already belongs to someone else). In a chat already registered, a new invite is
+    not taken at once: `confirm` (the person is asked first), `other_name` (the invite names someone else)
+    or `already` (the person holds that role already); the invite stays unused."""
 
     outcome: str
     invite: Invite | None = None
@@ -92,9 +95,32 @@ def redeem(uow: UnitOfWork, identity: Identity, code: str, now: datetime) -> Red
     if person is None:
         person = uow.people.add_person(invite.display_name or identity.display_name or "")
         identity.person_id = person.id
+        return accept(uow, person, invite, now)
+    if invite.display_name and _name(invite.display_name) != _name(person.display_name):
+        return Redemption("other_name", invite)
+    if any(g.role == invite.role and g.unit_id == invite.unit_id for g in uow.people.roles_of(person.id)):
+        return Redemption("already", invite)
+    return Redemption("confirm", invite)
+
+
+def accept(uow: UnitOfWork, person: Person, invite: Invite, now: datetime) -> Redemption:
+    """Give the person the invite's role on its unit and use the invite up."""
     uow.people.grant(person, invite.role, invite.unit)
     invite.used_at, invite.used_by = now, person.id
     return Redemption("ok", invite)
+
+
+def pending_invite(uow: UnitOfWork, invite_id: int, now: datetime) -> Invite | None:
+    """An invite waiting for the person's confirmation, if it is still usable (locked while it is used)."""
+    invite = uow.invites.by_id(invite_id)
+    if invite is None or invite.used_at is not None or invite.expires_at < now or invite.for_person is not None:
+        return None
+    return invite
+
+
+def _name(name: str | None) -> str:
+    """A person's name compared loosely: case, diacritics and spaces do not matter."""
+    return " ".join(fold(name or "").split())
 
 
 def _link(identity: Identity, invite: Invite, now: datetime) -> Redemption:

@@ -11,6 +11,7 @@ class Mode:
 
     IDLE = "idle"
     CHOOSING = "choosing"  # picking a unit/form/period
+    CONFIRMING = "confirming"  # a second invite typed in a registered chat waits for Có / Không
     ANSWERING = "answering"  # a question is on screen (see `step`)
     REVIEW = "review"  # the summary with Send / Change / Keep as draft
     PICKING = "picking"  # choosing which answer to change
@@ -39,6 +40,7 @@ class State:
     back_to_review: bool = False
     choices: list[list[int]] = field(default_factory=list)  # [unit_id, period_id] offered by /nop
     view: str | None = None  # what /xem or the choice list is for
+    keyboard: list[list[str]] = field(default_factory=list)  # [label, data] of the buttons last shown
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for the database."""

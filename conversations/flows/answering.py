@@ -7,7 +7,9 @@ from decimal import Decimal
 from conversations.flows import review
 from conversations.flows.sheets import editable_sheet
 from conversations.forms import QuestionSpec
+from conversations.jumps import jump_words
 from conversations.parsing import AnswerSpec, Refusal, parse_answer, split_provisional
+from conversations.parsing.yes_no import says_none
 from conversations.render import Sheet, position, question_buttons, question_text, shown
 from conversations.state import Mode, Step
 from conversations.turn import Turn
@@ -156,8 +158,10 @@ def ask_outlier(turn: Turn, sheet: Sheet, q: QuestionSpec, intro: str | None = N
     pending = turn.state.pending or {}
     value = Value.from_json(pending["value"])
     previous = turn.uow.submissions.previous_answer(sheet.unit.id, sheet.period, q.key)
-    text = turn.t("dialogue.outlier", value=format_value(value, turn.lang),
-                  change=fmt_percent(Decimal(pending["change"]), turn.lang, 0, signed=True),
+    before = Value.from_json(previous.value) if previous is not None and previous.value else None
+    change = jump_words(value, before, turn.lang) if before is not None else \
+        fmt_percent(Decimal(pending["change"]), turn.lang, 0, signed=True)
+    text = turn.t("dialogue.outlier", value=format_value(value, turn.lang), change=change,
                   previous=shown(previous, turn.lang) or "")
     turn.say(f"{intro}\n\n{text}" if intro else text, title=position(turn, sheet, q), buttons=[
         [turn.button("dialogue.btn_confirm", f"ok:{q.key}"), turn.button("dialogue.btn_retype", f"redo:{q.key}")]])
@@ -185,13 +189,28 @@ def ask_comparison(turn: Turn, sheet: Sheet, q: QuestionSpec, intro: str | None 
 
 
 def save_comparison(turn: Turn, sheet: Sheet, q: QuestionSpec, text: str) -> None:
-    """Store the comparison text and move on."""
+    """Store the comparison text and move on (`không có`: there is none, an earlier one is removed)."""
+    if says_none(text):
+        current = turn.uow.submissions.answer(sheet.submission.id, q.key)
+        number = q.definition.number or ""
+        if current is not None and current.comparison:
+            old = current.comparison
+            record(turn, sheet, q.key, AnswerChange("comparison", raw_text=None, comparison=""))
+            advance(turn, sheet, turn.t("dialogue.comparison_cleared", text=_short(old), number=number))
+        else:
+            advance(turn, sheet, turn.t("dialogue.comparison_none", number=number))
+        return
     parsed = parse_answer(text, COMPARISON_SPEC)
     if isinstance(parsed, Refusal):
         ask_comparison(turn, sheet, q, turn.t("dialogue.refused", reason=parsed.render(turn.lang)))
         return
     record(turn, sheet, q.key, AnswerChange("comparison", comparison=parsed.text))
     advance(turn, sheet, turn.t("dialogue.comparison_saved"))
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def ask_note(turn: Turn, sheet: Sheet, q: QuestionSpec, intro: str | None = None) -> None:

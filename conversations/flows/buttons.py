@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conversations.flows import answering, review
 from conversations.flows.sheets import editable_sheet
-from conversations.render import Sheet
+from conversations.render import Sheet, shown
 from conversations.state import Step
 from conversations.turn import Turn
 from storage.repositories import AnswerChange
@@ -22,14 +22,29 @@ def on_question_button(turn: Turn, action: str, key: str, extra: str) -> None:
 
 
 def _skip(turn: Turn, sheet: Sheet, _: str) -> None:
+    """Skip: nothing is written over an answer already given; the reply says which answer stays."""
     q = sheet.spec.question(turn.state.key or "")
+    current = turn.uow.submissions.answer(sheet.submission.id, q.key)
     if turn.state.step == Step.COMPARISON:
-        answering.advance(turn, sheet, turn.t("dialogue.comparison_skipped"))
+        kept = current.comparison if current is not None else None
+        answering.advance(turn, sheet, turn.t("dialogue.comparison_kept", text=_clip(kept)) if kept
+                          else turn.t("dialogue.comparison_skipped"))
+    elif turn.state.step != Step.VALUE:  # the note prompt or an unusual value: skipping goes back to the question
+        turn.state.pending = None
+        answering.ask(turn, sheet, q.key)
+    elif current is not None and current.value is not None:
+        turn.state.provisional_next = False
+        answering.advance(turn, sheet, turn.t("dialogue.skip_kept", value=_clip(shown(current, turn.lang) or "")))
     elif not q.definition.optional:
         answering.ask(turn, sheet, q.key, turn.t("dialogue.cannot_skip"))
     else:
         answering.record(turn, sheet, q.key, AnswerChange("skip", skipped=True, provisional=False))
         answering.advance(turn, sheet, turn.t("dialogue.skipped_ack"))
+
+
+def _clip(text: str | None, limit: int = 80) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _back(turn: Turn, sheet: Sheet, _: str) -> None:

@@ -74,14 +74,21 @@ def cancel(turn: Turn) -> None:
 
 def help_text(turn: Turn) -> None:
     """What the person can type, for their roles."""
-    parts = [turn.t("dialogue.help_focal")] if turn.has_role(Role.FOCAL) else []
+    focal = turn.has_role(Role.FOCAL)
+    parts = [turn.t("dialogue.help_focal")] if focal else []
     if turn.has_role(Role.ANALYST, Role.ADMIN):
-        parts.append(turn.t("dialogue.help_analyst"))
+        analyst = turn.t("dialogue.help_analyst")
+        if focal or not (turn.has_role(Role.ANALYST) and open_options(turn)):  # /nop shown once, if usable
+            analyst = "\n".join(line for line in analyst.split("\n") if not line.startswith("/nop "))
+        parts.append(analyst)
     if turn.is_admin:
         parts.append(turn.t("dialogue.help_admin"))
     if turn.grants:
         parts.append(turn.t("web.help"))
-    parts.append(turn.t("dialogue.help_common"))
+    examples = [turn.t("dialogue.examples_focal")] if focal else []
+    if turn.has_role(Role.ANALYST, Role.ADMIN):
+        examples.append(turn.t("dialogue.examples_analyst"))
+    parts.append(turn.t("dialogue.help_common", examples=", ".join(examples or [turn.t("dialogue.examples_focal")])))
     turn.say("\n\n".join(parts), title=turn.t("dialogue.help_title"), buttons=menu_buttons(turn))
 
 

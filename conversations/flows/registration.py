@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from conversations.invites import create_link_code, redeem
+from conversations.invites import accept, create_link_code, pending_invite, redeem
 from conversations.messages import TextOut
 from conversations.outbox import to_payload
-from conversations.turn import Turn
-from storage.models import OutboxMessage, OutboxStatus, Role, utcnow
+from conversations.state import Mode
+from conversations.turn import TEXTS, Turn
+from storage.models import Invite, OutboxMessage, OutboxStatus, Role, utcnow
 
 ROLE_KEYS = {Role.FOCAL: "dialogue.role_focal", Role.ANALYST: "dialogue.role_analyst", Role.ADMIN: "dialogue.role_admin"}
 
@@ -31,6 +32,9 @@ def register(turn: Turn, code: str) -> None:
         turn.say(turn.t("dialogue.linked", channel=turn.sender.channel), buttons=menu_buttons(turn))
         tell_other_accounts(turn)
         return
+    if result.outcome in ("confirm", "other_name", "already"):
+        _second_invite(turn, result.outcome, result.invite)
+        return
     if result.outcome != "ok":
         turn.say(turn.t(f"dialogue.invite_{result.outcome}"))
         return
@@ -39,8 +43,87 @@ def register(turn: Turn, code: str) -> None:
     turn.__dict__.pop("person", None)  # the identity now has a person
     turn.__dict__.pop("grants", None)
     role = turn.t(ROLE_KEYS[invite.role])
-    turn.say(turn.t("dialogue.registered", name=salutation(turn),
-                    role=role, unit=invite.unit.name), buttons=menu_buttons(turn))
+    turn.say(turn.t("dialogue.registered", name=salutation(turn), role=role, unit=invite.unit.name,
+                    next=first_steps(turn)), buttons=menu_buttons(turn))
+
+
+def first_steps(turn: Turn) -> str:
+    """What to type first, for the person's roles only (an analyst is not told to /nop, unless they may)."""
+    commands = []
+    if turn.has_role(Role.FOCAL) or (turn.has_role(Role.ANALYST) and _answers_something(turn)):
+        commands.append(turn.t("dialogue.first_nop"))
+    if turn.has_role(Role.ANALYST, Role.ADMIN):
+        commands.append(turn.t("dialogue.first_summary"))
+    commands.append(turn.t("dialogue.first_help"))
+    return turn.t("dialogue.first_steps", commands=", ".join(commands))
+
+
+def _answers_something(turn: Turn) -> bool:
+    from conversations.flows.sheets import open_options
+
+    return bool(open_options(turn))
+
+
+def _roles(turn: Turn) -> str:
+    return ", ".join(f"{turn.t(ROLE_KEYS[g.role])} {g.unit.name}" for g in turn.grants)
+
+
+def _second_invite(turn: Turn, outcome: str, invite: Invite | None) -> None:
+    """A new invite typed in a registered chat: say what would change and ask; never take someone else's."""
+    assert invite is not None
+    role = f"{turn.t(ROLE_KEYS[invite.role])} {invite.unit.name}"
+    if outcome == "other_name":
+        turn.say(turn.t("dialogue.invite_other_name", invited=invite.display_name, name=salutation(turn)))
+    elif outcome == "already":
+        turn.say(turn.t("dialogue.invite_already", role=role), buttons=menu_buttons(turn))
+    else:
+        turn.state.leave()  # answers are saved; /nop resumes them
+        turn.state.mode, turn.state.pending = Mode.CONFIRMING, {"invite": invite.id}
+        _ask_confirm(turn, invite, turn.t("dialogue.invite_confirm", role=role, roles=_roles(turn)))
+
+
+def _ask_confirm(turn: Turn, invite: Invite, text: str) -> None:
+    turn.say(text, buttons=[[turn.button("dialogue.btn_yes", f"inv:yes:{invite.id}"),
+                             turn.button("dialogue.btn_no", f"inv:no:{invite.id}")]])
+
+
+def _waiting(turn: Turn, invite_id: str = "") -> Invite | None:
+    """The invite this chat was asked to confirm (None if the question is gone or the invite no longer usable)."""
+    pending = turn.state.pending or {}
+    if turn.state.mode != Mode.CONFIRMING or "invite" not in pending or (invite_id and invite_id != str(
+            pending["invite"])):
+        return None
+    return pending_invite(turn.uow, int(pending["invite"]), turn.now)
+
+
+def on_confirm(turn: Turn, rest: str) -> None:
+    """«Có» / «Không» (pressed or typed) under the question about a second invite."""
+    answer, _, invite_id = rest.partition(":")
+    invite = _waiting(turn, invite_id)
+    if invite is None or turn.person is None:
+        turn.state.leave()
+        turn.say(turn.t("dialogue.invite_confirm_gone"), buttons=menu_buttons(turn))
+        return
+    turn.state.leave()
+    if answer != "yes":
+        turn.say(turn.t("dialogue.invite_declined"), buttons=menu_buttons(turn))
+        return
+    accept(turn.uow, turn.person, invite, turn.now)
+    turn.__dict__.pop("grants", None)
+    role = f"{turn.t(ROLE_KEYS[invite.role])} {invite.unit.name}"
+    turn.say(turn.t("dialogue.invite_added", role=role, roles=_roles(turn), next=first_steps(turn)),
+             buttons=menu_buttons(turn))
+
+
+def confirm_again(turn: Turn) -> None:
+    """Something other than yes or no typed while the second invite waits for an answer."""
+    invite = _waiting(turn)
+    if invite is None:
+        turn.state.leave()
+        turn.say(turn.t("dialogue.invite_confirm_gone"), buttons=menu_buttons(turn))
+        return
+    role = f"{turn.t(ROLE_KEYS[invite.role])} {invite.unit.name}"
+    _ask_confirm(turn, invite, turn.t("dialogue.invite_confirm_again", role=role))
 
 
 def tell_other_accounts(turn: Turn) -> None:
@@ -82,6 +165,17 @@ def has_access(turn: Turn) -> bool:
 def not_registered(turn: Turn) -> None:
     """The only thing an unregistered person, or one whose access was taken back, is told."""
     turn.say(turn.t("access.no_access" if turn.person is not None else "dialogue.not_registered"))
+
+
+def not_allowed(turn: Turn, name: str, roles: tuple[str, ...]) -> None:
+    """A command the person's roles cannot use: the refusal names the roles that can, and what to do instead."""
+    names = turn.t("dialogue.roles_or").join(turn.t(f"dialogue.role_name_{r}") for r in roles
+                                              if r in (Role.FOCAL, Role.ANALYST, Role.ADMIN))
+    text = turn.t("dialogue.not_allowed", name=name, roles=names)
+    hint = f"dialogue.not_allowed_hint_{name}"
+    if TEXTS.has(hint):
+        text += " " + turn.t(hint)
+    turn.say(text, buttons=menu_buttons(turn))
 
 
 def menu_buttons(turn: Turn) -> list[list]:

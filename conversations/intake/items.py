@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from conversations.jumps import jump_words
 from conversations.parsing import Refusal
 from conversations.parsing.multi import Unplaced
 from conversations.parsing.problems import catalog
 from conversations.parsing.text import echo
 from storage.repositories import AnswerSource
-from storage.values import Value, fmt_percent, format_value
+from storage.values import Value, format_value
 
 from .draft import Draft
 
@@ -97,7 +98,7 @@ class Reading:
                     after=c.after, before=c.before or "") for c in self.changes]
         lines += [refusal_line(draft, r) for r in self.refused]
         lines += [t("intake.unusual", lang, name=_title(draft, u.key), value=format_value(u.value, lang),
-                    change=fmt_percent(u.change, lang, 0, signed=True), previous=format_value(u.previous, lang))
+                    change=jump_words(u.value, u.previous, lang), previous=format_value(u.previous, lang))
                   for u in self.unusual]
         lines += [t("intake.unplaced_unknown" if u.reference else "intake.unplaced", lang,
                     reference=u.reference or "", text=echo(u.text, 60)) for u in self.unplaced]

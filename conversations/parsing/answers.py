@@ -10,11 +10,11 @@ from storage.values import Shape, Value
 from .dates import parse_date
 from .limits import check_spec_limits
 from .pairs import parse_growth, parse_ratio, parse_share_pair
-from .problems import ABOUT_COUNTS, Problem, Refusal, Refused
+from .problems import ABOUT_COUNTS, COUNTS_ONLY, Problem, Refusal, Refused, catalog
 from .singles import parse_count, parse_count_share, parse_number_answer, parse_percent
 from .spec import AnswerSpec, Context, example_for
 from .text import clean_text, has_content, normalise, shorten, tidy
-from .yes_no import parse_yes_no
+from .yes_no import parse_yes_no, says_none
 
 Parser = Callable[[str, Context], Value]
 
@@ -31,7 +31,12 @@ PARSERS: dict[Shape, Parser] = {
 
 
 def parse_text(text: str, ctx: Context) -> Value:
-    """Free text kept as typed (control characters removed, ends stripped), at most max_length."""
+    """Free text kept as typed (control characters removed, ends stripped), at most max_length.
+
+    "Nothing to report" typed alone (`không có`, `ko co`, `Dạ không ạ`) is the form's own wording «Không có».
+    """
+    if says_none(text):
+        return Value(Shape.TEXT, text=catalog().text("dialogue.none_text", ctx.lang))
     kept = clean_text(text)
     if len(kept) > ctx.spec.max_length:
         raise Refused(Problem.TEXT_TOO_LONG, length=str(len(kept)), limit=str(ctx.spec.max_length))
@@ -64,4 +69,6 @@ def parse_answer(text: str, spec: AnswerSpec, today: date | None = None, lang: s
     try:
         return _parse(text, ctx)
     except Refused as refused:
+        if ctx.spec.counts_required and refused.problem in COUNTS_ONLY:
+            refused.problem = COUNTS_ONLY[refused.problem]
         return refused.refusal(example_for(spec, lang, counts=refused.problem in ABOUT_COUNTS))

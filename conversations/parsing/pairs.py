@@ -10,7 +10,7 @@ from storage.values import HUNDRED, Basis, Shape, Value
 from .limits import check_not_negative, check_range, read_number, show
 from .problems import Problem, Refused
 from .spec import Context
-from .text import shorten
+from .text import fold, shorten
 
 SUM_TOLERANCE = Decimal("0.5")
 # The share format_value appends to counts, e.g. "(80,3%)", "(+15%)", "(60%/40%)": accepted and ignored.
@@ -94,8 +94,28 @@ def parse_ratio(text: str, ctx: Context) -> Value:
     return Value(Shape.RATIO, Basis.COUNTS, a=a, b=b)
 
 
+# "tăng 12,5%", "giảm 3%", "tăng trưởng 15%", "âm 3%": the direction in words (matched on the folded text).
+_GROWTH_WORD = re.compile(r"(?:tang truong|tang|giam|am|up|down)\s*(?=[\d+-])")
+_DOWN_WORDS = ("giam", "am", "down")
+
+
+def growth_direction(text: str) -> tuple[str, int]:
+    """The growth without a leading direction word, and the sign it gives: "giảm 12,5%" -> ("12,5%", -1)."""
+    found = _GROWTH_WORD.match(fold(text))
+    if found is None:
+        return text, 1
+    word = found.group(0).strip()
+    return text[found.end():].strip(), -1 if word in _DOWN_WORDS else 1
+
+
 def parse_growth(text: str, ctx: Context) -> Value:
-    """+12,5% / -3% / 15 -> growth in percent (> -100); 1.150/1.000 -> this year's and last year's counts."""
+    """+12,5% / -3% / 15 / giảm 3% -> growth in percent (> -100); 1.150/1.000 -> this year's and last year's."""
+    typed = text
+    text, direction = growth_direction(text)
+    if direction < 0 and text[:1] == "+":
+        raise Refused(Problem.GROWTH_FORMAT, text=shorten(typed))
+    if direction < 0 and text[:1] != "-" and split_two(split_derived(text)[0], "/") is None:
+        text = "-" + text
     main, _ = split_derived(text)
     pair = split_two(main, "/")
     if pair is None:

@@ -26,14 +26,17 @@ class Problem(StrEnum):
     BELOW_MIN = "parse.below_min"
     ABOVE_MAX = "parse.above_max"
     SHARE_PAIR_FORMAT = "parse.share_pair_format"
+    SHARE_PAIR_FORMAT_COUNTS = "parse.share_pair_format_counts"
     SHARE_PAIR_SUM = "parse.share_pair_sum"
     SHARE_PAIR_COUNTS_REQUIRED = "parse.share_pair_counts_required"
     SHARE_PAIR_ZERO = "parse.share_pair_zero"
     RATIO_FORMAT = "parse.ratio_format"
+    RATIO_FORMAT_COUNTS = "parse.ratio_format_counts"
     RATIO_COUNTS_REQUIRED = "parse.ratio_counts_required"
     RATIO_NUMERATOR_EXCEEDS = "parse.ratio_numerator_exceeds"
     RATIO_ZERO_DENOMINATOR = "parse.ratio_zero_denominator"
     GROWTH_FORMAT = "parse.growth_format"
+    GROWTH_FORMAT_COUNTS = "parse.growth_format_counts"
     GROWTH_COUNTS_REQUIRED = "parse.growth_counts_required"
     GROWTH_ZERO_BASE = "parse.growth_zero_base"
     GROWTH_TOO_LOW = "parse.growth_too_low"
@@ -45,6 +48,10 @@ class Problem(StrEnum):
     DATE_FORMAT = "parse.date_format"
     DATE_INVALID = "parse.date_invalid"
 
+
+# On a question that demands counts, a malformed answer gets the hint that offers counts only (never a share).
+COUNTS_ONLY = {Problem.SHARE_PAIR_FORMAT: Problem.SHARE_PAIR_FORMAT_COUNTS, Problem.RATIO_FORMAT:
+               Problem.RATIO_FORMAT_COUNTS, Problem.GROWTH_FORMAT: Problem.GROWTH_FORMAT_COUNTS}
 
 # Problems about counts: their refusal shows the counts example even when the question also takes a share.
 ABOUT_COUNTS = frozenset({Problem.SHARE_PAIR_ZERO, Problem.GROWTH_ZERO_BASE})

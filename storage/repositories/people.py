@@ -145,6 +145,11 @@ class InviteRepository(Repository):
         stmt = select(Invite).where(Invite.code_hash == code_hash)
         return self.session.scalar(stmt.with_for_update() if lock else stmt)
 
+    def by_id(self, invite_id: int, lock: bool = True) -> Invite | None:
+        """The invite with this id (one waiting for its holder's confirmation), locked like `by_hash`."""
+        stmt = select(Invite).where(Invite.id == invite_id)
+        return self.session.scalar(stmt.with_for_update() if lock else stmt)
+
     def failures_since(self, channel: str, external_id: str, since: datetime) -> int:
         """How many wrong codes this account typed since `since`."""
         return self.session.scalar(
@@ -156,11 +161,6 @@ class InviteRepository(Repository):
     def record_failure(self, channel: str, external_id: str, at: datetime) -> None:
         """Count a wrong code typed by this account."""
         self.session.add(InviteAttempt(channel=channel, external_id=external_id, at=at))
-
-    def by_id(self, invite_id: int, lock: bool = True) -> Invite | None:
-        """The invite with this id (locked, like `by_hash`)."""
-        stmt = select(Invite).where(Invite.id == invite_id)
-        return self.session.scalar(stmt.with_for_update() if lock else stmt)
 
     def open_link_codes(self, person_id: int) -> Sequence[Invite]:
         """The person's link codes not used, revoked or expired yet."""

@@ -44,3 +44,30 @@ def test_chat_as_a_unit_is_trainer_mode(tmp_path: Path) -> None:
     assert "Chuyển đổi số báo chí 2026 — Báo Quảng Trị: hạn 25/11/2026" in result.stdout
     bad = chitieu(["chat", "--as", "NOPE"], db, "", cwd=tmp_path)
     assert bad.returncode == 2 and "no unit has code 'NOPE'" in bad.stderr
+
+
+def test_a_whole_form_1_typed_in_words_only_on_the_console(tmp_path: Path) -> None:
+    """No button pressed (no `/N`): loose words only, as on a phone; nothing overwritten by a button word."""
+    import sqlite3
+
+    path = tmp_path / "c.sqlite3"
+    db = f"sqlite:///{path}"
+    chitieu(["db", "upgrade"], db)
+    chitieu(["catalog", "load"], db)
+    code = chitieu(["invite", "--unit", "QUANGTRI"], db).stdout.split()[1]
+    script = "\n".join([f"start {code}", "nop", "2", "62/38", "Thái Lan 55%/45%", "tam 120.500/150.000", "bo qua",
+                        "1. Xu hướng tăng.", "quay lai", "giu nguyen", "Bo qua", "ko co", "De xuat ho tro",
+                        "Tong ket nam", "gui", ""])
+    result = chitieu(["run"], db, script, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Mã biên nhận: CL-2026Q4-QUANGTRI-01" in out, out
+    assert "Đã lưu: quay lai" not in out and "Đã lưu: giu nguyen" not in out and "Đã lưu: bo qua" not in out.lower()
+    with sqlite3.connect(path) as con:
+        rows = dict(con.execute("select question_key, raw_text from answers").fetchall())
+        comparisons = dict(con.execute("select question_key, comparison from answers").fetchall())
+    assert rows["ct1"] == "62/38" and comparisons["ct1"] == "Thái Lan 55%/45%"
+    assert rows["ct2"] == "tam 120.500/150.000" and comparisons["ct2"] is None
+    assert rows["trend"] == "1. Xu hướng tăng." and rows["difficulties"] == "ko co"
+    assert rows["proposals"] == "De xuat ho tro" and rows["year_summary"] == "Tong ket nam"
+    assert rows.get("intl") is None  # Mục IV skipped

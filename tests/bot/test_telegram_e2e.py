@@ -108,3 +108,25 @@ async def test_group_chat_gets_no_data(fake_telegram: FakeBotApi, catalog_sqlite
         [reply] = await fake_telegram.wait_for_messages_async(-5001, 1)
         assert "tin nhắn riêng" in reply.text
     app.close()
+
+
+async def test_typed_button_words_act_as_the_buttons_on_telegram(fake_telegram: FakeBotApi,
+                                                                 catalog_sqlite_url: str) -> None:
+    app = telegram_app(catalog_sqlite_url, fake_telegram)
+    code = invite(app, "QUANGTRI", name="Lê Thị B")
+    lan = TelegramUser(fake_telegram, PROVINCE_USER)
+    async with running_bot(app):
+        before = lan.count
+        fake_telegram.user_sends_command(PROVINCE_USER, "start", canonical(code))
+        await fake_telegram.wait_for_messages_async(PROVINCE_USER, before + 1)
+        assert "kỳ nào" in (await lan.say("nop")).text
+        assert (await lan.say("/2")).text.startswith("Chỉ tiêu 1/9 · Bước 1/7"), "the 2nd choice, with the slash"
+        await lan.say("62%/38%")
+        assert (await lan.say("bo qua")).text.startswith("Chỉ tiêu 2/9")
+        assert (await lan.say("Quay lại")).text.startswith("Chỉ tiêu 1/9")
+        kept = await lan.say("giu nguyen")
+        assert "Giữ nguyên câu trả lời." in kept.text and "So sánh quốc tế cho chỉ tiêu 1" in kept.text
+    with app.uow() as uow:
+        answers = {a.question_key: a for a in uow.session.scalars(select(Answer))}
+    assert set(answers) == {"ct1"} and answers["ct1"].raw_text == "62%/38%" and answers["ct1"].comparison is None
+    app.close()

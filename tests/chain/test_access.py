@@ -16,7 +16,8 @@ def test_only_the_collecting_units_analysts_review_ask_back_and_forward(app: App
     focal = registered("QT-BAO")
     for command in ("/duyet", "/yeucausua QT-BAO sai", "/guilen", "/baocao"):
         focal.send(command)
-        assert focal.text.strip() == "Lệnh này chỉ dành cho cán bộ tổng hợp hoặc quản trị viên.", command
+        name = command.split()[0]
+        assert focal.text.strip() == f"Lệnh {name} chỉ dành cho cán bộ tổng hợp hoặc quản trị viên.", command
     province = registered("QUANGTRI", "analyst")
     province.send("/yeucausua BTC-TBTC Câu 2 chưa đúng")
     assert "Đơn vị BTC-TBTC không thuộc vòng tổng hợp nào đang mở của Anh/Chị." in province.text

@@ -48,7 +48,7 @@ def test_analyst_without_focal_role_cannot_submit(registered: Callable[..., Chat
 def test_an_analyst_of_a_collecting_unit_writes_its_own_part(registered: Callable[..., Chat]) -> None:
     analyst = registered("CBC", "analyst")  # Cục Báo chí collects Form 1 and answers indicators 3-9 itself
     analyst.send("/nop")
-    assert "Anh/Chị muốn nộp số liệu cho kỳ nào?" in analyst.text and "CL 2026-Q4 · hạn 05/12, chuyển sang 07/12 · chưa bắt đầu" in \
+    assert "Anh/Chị muốn nộp số liệu cho kỳ nào?" in analyst.text and "2. CL 2026-Q4 · hạn 05/12, chuyển sang 07/12 · chưa bắt đầu" in \
         analyst.labels
 
 
@@ -112,8 +112,8 @@ def test_outlier_needs_confirmation_and_can_be_retyped(app: App, province: Chat)
     province.send("/huy")
     open_q4(province)
     assert "Kỳ trước: 1.000/1.000 (50%/50%)" in province.text
-    province.send("90/10")  # +80% against the previous period
-    assert "thay đổi +80% so với kỳ trước (1.000/1.000 (50%/50%))" in province.text
+    province.send("90/10")  # 50% -> 90%: a jump of 40 percentage points (not "+80%")
+    assert "Giá trị 90%/10% tăng 40 điểm phần trăm so với kỳ trước (1.000/1.000 (50%/50%))" in province.text
     assert province.labels == ["Đúng, giữ giá trị này", "Nhập lại"]
     province.press("Nhập lại")
     assert "Mời Anh/Chị nhập lại giá trị." in province.text and "Chỉ tiêu 1/9" in province.title

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from bot.app import App
 from conversations.invites import MAX_FAILURES_PER_HOUR, canonical
+from conversations.messages import ButtonIn
 from tests.helpers.app import invite
 from tests.helpers.chat import Chat
 
@@ -78,11 +79,94 @@ def test_unknown_code_is_refused_and_guessing_is_throttled(app: App) -> None:
     assert "đã được đăng ký" in chat.text
 
 
-def test_a_second_invite_adds_a_role(app: App, province: Chat) -> None:
-    province.send(f"/start {invite(app, 'QUANGTRI', 'analyst')}")
-    assert "cán bộ tổng hợp của Quảng Trị" in province.text
+def test_a_second_invite_says_what_changes_and_asks_first(app: App, province: Chat) -> None:
+    code = invite(app, "CBC", "analyst")
+    province.send(f"/start {code}")
+    assert "Anh/Chị sẽ có thêm vai trò cán bộ tổng hợp của Cục Báo chí" in province.text
+    assert "Hiện Anh/Chị là: đầu mối của Quảng Trị." in province.text and province.labels == ["Có", "Không"]
     province.send("/start")
-    assert "đầu mối của Quảng Trị" in province.text and "cán bộ tổng hợp của Quảng Trị" in province.text
+    assert "cán bộ tổng hợp" not in province.text, "nothing is taken before the answer"
+    province.send(f"/start {code}")
+    province.send("thế là sao")  # neither yes nor no: asked again, nothing taken
+    assert "Anh/Chị trả lời «Có» để thêm vai trò cán bộ tổng hợp của Cục Báo chí" in province.text
+    province.send("vâng")  # typed words work like the buttons
+    assert "Đã thêm vai trò cán bộ tổng hợp của Cục Báo chí." in province.text
+    assert "Anh/Chị hiện là: đầu mối của Quảng Trị, cán bộ tổng hợp của Cục Báo chí." in province.text
+    assert "Tổng hợp" in province.labels
+    province.send("/start")
+    assert "đầu mối của Quảng Trị, cán bộ tổng hợp của Cục Báo chí" in province.text
+    province.send(f"/start {code}")
+    assert "đã được sử dụng" in province.text
+
+
+def test_a_second_invite_declined_stays_unused(app: App, province: Chat, registered) -> None:
+    code = invite(app, "QUANGTRI", "analyst")
+    province.send(f"/start {code}")
+    province.send("khong")
+    assert "Đã hủy, không thêm vai trò nào. Mã mời chưa bị dùng" in province.text
+    province.send("/tonghop")
+    assert "chỉ dành cho cán bộ tổng hợp hoặc quản trị viên" in province.text
+    other = Chat(app.dialogue_service(), "someone")
+    other.send(f"/start {code}")  # still usable by the person it was meant for
+    assert "đã được đăng ký là cán bộ tổng hợp của Quảng Trị" in other.text
+    province.send(f"/start {invite(app, 'QUANGTRI')}")
+    assert "Anh/Chị đã là đầu mối của Quảng Trị, không cần dùng mã này." in province.text
+
+
+def test_an_old_confirmation_button_takes_nothing(app: App, province: Chat) -> None:
+    province.send(f"/start {invite(app, 'CBC', 'analyst')}")
+    yes = province.button("Có")
+    province.send("/huy")
+    province.send("/nop")
+    province.event(ButtonIn(yes.data))
+    assert "đã cũ" in province.text
+    province.send("/start")
+    assert "cán bộ tổng hợp" not in province.text
+
+
+def test_an_invite_for_another_person_is_never_taken(app: App, province: Chat) -> None:
+    code = invite(app, "QUANGTRI", "analyst", name="Trần Văn C")
+    province.send(f"/start {code}")  # the chat belongs to Lê Thị B
+    assert "Mã mời này dành cho Trần Văn C, còn kênh chat này đã đăng ký cho Anh/Chị Lê Thị B." in province.text
+    assert "chuyển mã cho Trần Văn C để người đó tự gửi /start MÃ_MỜI trên điện thoại" in province.text
+    assert province.labels == []
+    province.send("có")
+    province.send("/start")
+    assert "cán bộ tổng hợp" not in province.text
+    own = Chat(app.dialogue_service(), "tran-van-c")
+    own.send(f"/start {code}")
+    assert "Chào mừng Anh/Chị Trần Văn C!" in own.text
+    same = invite(app, "QUANGTRI", "analyst", name="le thi  b")  # the same name typed loosely is the same person
+    province.send(f"/start {same}")
+    assert "Anh/Chị sẽ có thêm vai trò cán bộ tổng hợp của Quảng Trị" in province.text
+
+
+def test_welcome_and_help_show_only_what_the_roles_can_use(app: App, province: Chat, registered) -> None:
+    assert "Gõ /nop để nộp số liệu, /huongdan để xem hướng dẫn." in registered("HANOI").text
+    analyst = Chat(app.dialogue_service(), "hn-analyst")
+    analyst.send(f"/start {invite(app, 'HANOI', 'analyst')}")
+    assert "/tonghop để xem tổng hợp" in analyst.text and "/nop" not in analyst.text
+    analyst.send("/huongdan")
+    assert "/tonghop" in analyst.text and "/nop" not in analyst.text and "nop," not in analyst.text
+    assert "(ví dụ: tong hop, thieu)" in analyst.text
+    province.send("/huongdan")
+    assert "/nop — nộp" in province.text and "/tonghop" not in province.text and "tong hop" not in province.text
+    assert "(ví dụ: nop, han)" in province.text
+    central = registered("CBC", "analyst")  # Cục Báo chí answers indicators 3-9 itself: /nop is usable
+    assert "/nop để nộp số liệu" in central.text
+    central.send("/huongdan")
+    assert central.text.count("/nop ") == 1 and "viết phần báo cáo của đơn vị mình" in central.text
+
+
+def test_reminder_pass_refusal_names_the_role_that_may(province: Chat, registered) -> None:
+    analyst = registered("CBC", "analyst")
+    analyst.send("/nhacnho")
+    assert "Lệnh /nhacnho chỉ dành cho quản trị viên." in analyst.text and "/thieu" in analyst.text
+    province.send("nhac nho")
+    assert "Lệnh /nhacnho chỉ dành cho quản trị viên." in province.text
+    admin = registered("CBC", "admin")
+    admin.send("/nhacnho")
+    assert "chỉ dành cho" not in admin.text
 
 
 def test_group_chat_never_takes_data_and_points_to_private_chat(app: App) -> None:
@@ -131,3 +215,9 @@ def test_link_code_attaches_a_second_channel_to_the_same_person(app: App, provin
     second = province.text.split("Mã liên kết của Anh/Chị: ")[1].split()[0]
     other.send(f"/start {second}")
     assert "đã được đăng ký cho một người khác" in other.text
+
+
+def test_start_typed_without_the_slash_registers(app: App) -> None:
+    chat = Chat(app.dialogue_service())
+    chat.send(f"bắt đầu {invite(app, 'QUANGTRI')}")
+    assert "đã được đăng ký là đầu mối của Quảng Trị" in chat.text

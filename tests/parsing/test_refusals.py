@@ -65,18 +65,22 @@ REFUSED = [
         P.SHARE_PAIR_COUNTS_REQUIRED,
         ["hai số lượng", "1.200.000/800.000"],
     ),
+    (Shape.SHARE_PAIR, "nửa nọ", ONLY_COUNTS, P.SHARE_PAIR_FORMAT_COUNTS, ["«nửa nọ»", "hai số lượng", "1.200.000"]),
     (Shape.SHARE_PAIR, "0/0 (0%/0%)", {}, P.SHARE_PAIR_ZERO, ["cùng bằng 0", "1.200.000/800.000"]),
     (Shape.SHARE_PAIR, "-65/35", {}, P.NEGATIVE, ["-65 là số âm"]),
     # ratio
     (Shape.RATIO, "một nửa", {}, P.RATIO_FORMAT, ["«một nửa»", "tử số/mẫu số", "120.500/150.000"]),
     (Shape.RATIO, "50%/60%", {}, P.RATIO_FORMAT, ["«50%/60%»"]),
     (Shape.RATIO, "80,3% (120.500/150.000)", {}, P.RATIO_FORMAT, ["tử số/mẫu số"]),
+    (Shape.RATIO, "một nửa", ONLY_COUNTS, P.RATIO_FORMAT_COUNTS, ["«một nửa»", "cần tử số/mẫu số", "120.500/150.000"]),
     (Shape.RATIO, "80,3%", ONLY_COUNTS, P.RATIO_COUNTS_REQUIRED, ["tử số/mẫu số", "120.500/150.000"]),
     (Shape.RATIO, "150.000/120.500", {}, P.RATIO_NUMERATOR_EXCEEDS, ["Tử số 150.000 lớn hơn mẫu số 120.500"]),
     (Shape.RATIO, "5/0", {}, P.RATIO_ZERO_DENOMINATOR, ["Mẫu số phải lớn hơn 0"]),
     # growth
     (Shape.GROWTH, "tăng mạnh", {}, P.GROWTH_FORMAT, ["«tăng mạnh»", "+12,5%", "năm trước"]),
     (Shape.GROWTH, "10%/5%", {}, P.GROWTH_FORMAT, ["«10%/5%»"]),
+    (Shape.GROWTH, "tăng mạnh", ONLY_COUNTS, P.GROWTH_FORMAT_COUNTS, ["«tăng mạnh»", "cần số năm nay/số năm trước"]),
+    (Shape.GROWTH, "giảm +3%", {}, P.GROWTH_FORMAT, ["«giảm +3%»"]),
     (
         Shape.GROWTH,
         "+12,5%",
@@ -137,6 +141,13 @@ def test_refusals_render_in_english_too(
 
 def test_every_problem_is_exercised_by_the_table() -> None:
     assert {row[3] for row in REFUSED} == set(Problem)
+
+
+def test_a_refusal_never_offers_what_the_question_refuses() -> None:
+    """On a question demanding counts, no hint suggests a percentage (issue 11 §1)."""
+    for shape, typed in ((Shape.RATIO, "một nửa"), (Shape.GROWTH, "tăng mạnh"), (Shape.SHARE_PAIR, "nửa nọ")):
+        sentence = refuse(shape, typed, ONLY_COUNTS).render("vi")
+        assert "tỷ lệ phần trăm" not in sentence and "mức tăng trưởng" not in sentence and "hai tỷ lệ" not in sentence
 
 
 def test_a_refusal_shows_the_questions_own_example() -> None:

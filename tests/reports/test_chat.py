@@ -18,7 +18,8 @@ def test_a_focal_person_is_refused_politely(app: App, registered: Callable[..., 
     focal = registered("QUANGTRI")
     for command in ("/tonghop", "/thieu", "/chitieu 2"):
         focal.send(command)
-        assert focal.text.strip() == "Lệnh này chỉ dành cho cán bộ tổng hợp hoặc quản trị viên."
+        name = command.split()[0]
+        assert focal.text.strip() == f"Lệnh {name} chỉ dành cho cán bộ tổng hợp hoặc quản trị viên."
         assert kinds(focal) == ["TextOut"]
 
 

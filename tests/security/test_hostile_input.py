@@ -92,10 +92,12 @@ PLACES = ("unregistered", "analyst", "idle", "figure", "note", "comparison", "se
 
 
 def position(app: App, chat: Chat) -> dict:
-    """Where the person is: the stored dialogue state."""
+    """Where the person is: the stored dialogue state (without the buttons last shown, which every reply sets)."""
     with app.uow() as uow:
         identity = uow.people.identity(chat.sender.channel, chat.sender.user_id)
-        return uow.dialogues.load(identity.id) if identity else {}
+        state = dict(uow.dialogues.load(identity.id) or {}) if identity else {}
+    state.pop("keyboard", None)
+    return state
 
 
 def answers_of(app: App, chat: Chat) -> dict[str, str | None]:
