@@ -83,7 +83,7 @@ def send(turn: Turn, sheet: Sheet) -> None:
              turn.t("dialogue.on_time" if on_time else "dialogue.late", due=date_vn(due))]
     if provisional:
         names = ", ".join(q.definition.number or q.key for q in provisional)
-        lines.append(turn.t("dialogue.still_provisional", items=names))
+        lines.append(turn.t("dialogue.still_provisional", label=sheet.spec.definition.numbering, items=names))
     turn.say("\n".join(lines), title=turn.t("dialogue.receipt_title"))
 
 
