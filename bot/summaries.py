@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from conversations.engine import ExtraCommand
-from conversations.messages import DocumentOut, ImageOut
+from conversations.messages import Button, DocumentOut, ImageOut
 from conversations.parsing import echo
 from conversations.turn import Turn
 from reports.errors import ReportError
@@ -59,8 +59,9 @@ def answer(app: App, turn: Turn, args: str, request: Request) -> None:
 
 
 def deliver(turn: Turn, result: Result) -> None:
-    """The text first, then the chart, then the files."""
-    turn.say(result.text, title=result.title)
+    """The text first (with its buttons: each runs a command), then the chart, then the files."""
+    buttons = [[Button(label, f"cmd:{command}")] for label, command in result.buttons]
+    turn.say(result.text, title=result.title, buttons=buttons)
     if result.image:
         turn.replies.append(ImageOut(result.image, caption=result.title, filename=result.image_name))
     for name, data in result.files:
