@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -55,7 +56,18 @@ def answer(app: App, turn: Turn, args: str, request: Request) -> None:
         log.exception("report %s failed for args %r", getattr(request, "__name__", request), args)
         turn.say(ReportError("internal").text(turn.lang))
         return
-    deliver(turn, result)
+    deliver(turn, stamped(result, scope, turn.clock.local(turn.now)))
+
+
+def stamped(result: Result, scope: Scope, at: datetime) -> Result:
+    """File names that say whose and when: `tonghop-CL-2026-Q4-QUANGTRI-20261203-1512.xlsx`."""
+    who = "-".join(r.code for r in scope.roots) or "TOANQUOC"
+
+    def name(filename: str) -> str:
+        stem, dot, ext = filename.rpartition(".")
+        return f"{stem}-{who}-{at:%Y%m%d-%H%M}.{ext}" if dot else f"{filename}-{who}-{at:%Y%m%d-%H%M}"
+
+    return replace(result, image_name=name(result.image_name), files=[(name(n), d) for n, d in result.files])
 
 
 def deliver(turn: Turn, result: Result) -> None:

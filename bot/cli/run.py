@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import typer
 
@@ -29,7 +28,7 @@ def chat_command(
 
 def run_console(app, user_id: str) -> None:  # noqa: ANN001 - App
     """Run the console chat until end of input, with the web view on 127.0.0.1 (where `/web` links point)."""
-    console = ConsoleChannel(typer.get_text_stream("stdout"), Path("data") / "files")
+    console = ConsoleChannel(typer.get_text_stream("stdout"), app.settings.exports_dir)
     delivery = Delivery(app.uow, {"console": console}, app.settings.outbox_claim_timeout_seconds)
     try:
         asyncio.run(beside(app, chat(app.dialogue_service(), delivery, console, user_id)))

@@ -34,8 +34,8 @@ def test_tonghop_sends_text_chart_and_workbook(app: App, registered: Callable[..
     assert "Phạm vi: Cục Báo chí" in text.text  # the analyst's unit, whose subtree is every unit
     assert "Đã nộp 4/35 đơn vị: đúng hạn 3, muộn 1." in text.text
     assert "2. Người dân vùng sâu, xa tiếp cận báo chí thiết yếu: 82% (229.500/280.000) (tạm: 1)" in text.text
-    assert image.data.startswith(b"\x89PNG") and image.filename == "tonghop-CL-2025-Q3.png"
-    assert doc.filename == "tonghop-CL-2025-Q3.xlsx" and doc.data.startswith(b"PK")
+    assert image.data.startswith(b"\x89PNG") and image.filename == "tonghop-CL-2025-Q3-CBC-20261121-0900.png"
+    assert doc.filename == "tonghop-CL-2025-Q3-CBC-20261121-0900.xlsx" and doc.data.startswith(b"PK")
 
 
 def test_analyst_of_a_province_sees_only_its_subtree(app: App, registered: Callable[..., Chat]) -> None:

@@ -104,7 +104,7 @@ def test_a_year_of_a_quarterly_form_shows_the_quarters_side_by_side(app: App, re
     assert analyst.title == "Tổng hợp Chỉ tiêu Chiến lược báo chí · Năm 2025 (các quý)", analyst.text
     assert "Đã nộp: Quý I 0/35 · Quý II 3/35 · Quý III 4/35 · Quý IV 0/35" in analyst.text
     assert "   Quý I: — · Quý II: 70,4% (190.000/270.000) · Quý III: 82% (229.500/280.000) · Quý IV: —" in analyst.text
-    assert [r.filename for r in analyst.replies if isinstance(r, DocumentOut)] == ["tonghop-CL-2025-ca-nam.xlsx"]
+    assert [r.filename for r in analyst.replies if isinstance(r, DocumentOut)] == ["tonghop-CL-2025-ca-nam-CBC-20261121-0900.xlsx"]
 
 
 def test_period_names_are_shown_and_read(app: App, registered: Callable[..., Chat]) -> None:
