@@ -83,7 +83,8 @@ def test_bad_arguments_are_one_line_errors_with_exit_code_2(env: Path, args: tup
     assert result.stdout == ""
 
 
-def test_report_without_a_period_takes_the_default_of_tonghop(env: Path) -> None:
+def test_report_without_a_period_takes_the_default_of_tonghop(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLOCK_NOW", "2026-11-21T09:00:00+07:00")
     result = run("report", "--form", "CL", "--format", "png")  # CL's latest round due or near on 21/11/2026
     assert result.exit_code == 0 and "wrote tonghop-CL-2026-Q3.png" in result.stderr
 
