@@ -131,3 +131,31 @@ def test_a_form_2_target_says_what_its_share_counts(app: App, registered: Callab
         focal.send(answer)
     assert focal.title == "Câu 6/23"
     assert "(năm 2025: 50% cơ quan báo chí có doanh thu tăng từ 20% trở lên;" in focal.text
+
+
+def test_the_chart_keeps_the_target_line_off_the_labels_and_wraps_long_names(app: App) -> None:
+    from matplotlib.lines import Line2D
+
+    from reports.chart import summary_figure
+    from reports.forms import form_info
+    from reports.scope import Scope
+    from reports.summary import build_summary
+
+    load(app, CL_Q3)
+    with app.read_uow() as uow:
+        s = build_summary(uow, Scope(), form_info(uow, "CL"), uow.periods.by_code("CL", "2025-Q3"), app.clock.local())
+        fig = summary_figure(s)
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    dashed = [ln for ln in ax.get_lines() if isinstance(ln, Line2D) and ln.get_linestyle() == "--"]
+    assert len(dashed) == 1
+    x = ax.transData.transform((100, 0))[0]
+    labels = [txt for txt in ax.texts if "chỉ tiêu" in txt.get_text() or "—" in txt.get_text()]
+    assert len(labels) == 9
+    for label in labels:
+        box = label.get_window_extent(renderer)
+        assert not box.x0 <= x <= box.x1, label.get_text()  # the dashed line passes beside, never through
+    assert any("chỉ tiêu 2025: 60%/40%" in label.get_text() for label in labels)  # not «CT 2025»
+    names = [tick.get_text() for tick in ax.get_yticklabels()]
+    assert "1. Mất cân đối thụ hưởng báo chí (thành\nthị/nông thôn)" in names
+    assert not any("…" in name for name in names)
