@@ -33,14 +33,15 @@ Request = Callable[[UnitOfWork, Scope, str, datetime, str], Result]
 def summary_commands(app: App) -> dict[str, ExtraCommand]:
     """`tonghop`, `thieu` and `chitieu` for analysts and administrators."""
     def command(request: Request) -> ExtraCommand:
-        return ExtraCommand(ROLES, lambda turn, args: answer(app, turn, args, request), read_only=True)
+        return ExtraCommand(ROLES, lambda turn, args: answer(app, turn, args, request, stamp=True), read_only=True)
 
     return {"tonghop": command(summary_request), "thieu": command(missing_request),
             "chitieu": command(indicator_request)}
 
 
-def answer(app: App, turn: Turn, args: str, request: Request) -> None:
-    """Run one report request in the person's scope and add its replies (or the reason it cannot)."""
+def answer(app: App, turn: Turn, args: str, request: Request, stamp: bool = False) -> None:
+    """Run one report request in the person's scope and add its replies (or the reason it cannot);
+    `stamp`: file names get the scope and the time (`/tonghop`, `/thieu`, `/chitieu`)."""
     scope = scope_of_grants(turn.grants)
     if scope is None:
         turn.say(turn.t("dialogue.not_allowed"))
@@ -56,7 +57,7 @@ def answer(app: App, turn: Turn, args: str, request: Request) -> None:
         log.exception("report %s failed for args %r", getattr(request, "__name__", request), args)
         turn.say(ReportError("internal").text(turn.lang))
         return
-    deliver(turn, stamped(result, scope, turn.clock.local(turn.now)))
+    deliver(turn, stamped(result, scope, turn.clock.local(turn.now)) if stamp else result)
 
 
 def stamped(result: Result, scope: Scope, at: datetime) -> Result:
