@@ -83,7 +83,7 @@ def _args_fit(name: str, args: str) -> bool:
     if name in ("tonghop", "thieu", "chitieu"):
         return _report_args(name, args)
     if name in ("nop", "xem"):
-        return bool(re.fullmatch(r"[A-Za-z]*\s*\d{4}(-[QqHhMm]\d{1,2})?( \w+)?", args))
+        return bool(re.fullmatch(r"[A-Za-z]*\s*\d{4}(-[QqHhMm]\d{1,2})?( \w+)?", " ".join(with_codes(args.split()))))
     if name in ("baocao", "duyet", "guilen"):  # codes only: period, form, unit (QT-BAO), `ok`
         tokens = args.split()
         return len(tokens) <= 5 and all(_code_like(t) for t in tokens)

@@ -159,3 +159,12 @@ def test_the_chart_keeps_the_target_line_off_the_labels_and_wraps_long_names(app
     names = [tick.get_text() for tick in ax.get_yticklabels()]
     assert "1. Mất cân đối thụ hưởng báo chí (thành\nthị/nông thôn)" in names
     assert not any("…" in name for name in names)
+
+
+def test_a_focal_person_may_name_the_period_in_words(app: App, registered: Callable[..., Chat]) -> None:
+    focal = registered("QUANGTRI")
+    focal.send("nộp quý IV/2026")
+    assert focal.title == "Chỉ tiêu 1 · câu 1/7" and "kỳ 2026-Q4" in focal.text
+    focal.send("1.200.000/800.000")
+    focal.send("/xem Quý IV/2026")
+    assert "1.200.000/800.000" in focal.text
