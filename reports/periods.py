@@ -80,26 +80,26 @@ def resolve(uow: UnitOfWork, request: Request, forms: list[FormInfo], today: dat
         if not forms:
             raise ReportError("unknown_form", form=request.form)
     if request.period:
-        return _named(uow, request.period, forms)
+        return _named(uow, request.period, forms, today)
     return _default(uow, forms, today)
 
 
-def _named(uow: UnitOfWork, code: str, forms: list[FormInfo]) -> tuple[FormInfo, Period]:
+def _named(uow: UnitOfWork, code: str, forms: list[FormInfo], today: date | None = None) -> tuple[FormInfo, Period]:
     by_code = {f.code: f for f in forms}
     found = [p for p in uow.periods.by_code_any_form(code) if p.form_code in by_code]
     if not found:
-        raise ReportError("no_such_period", period=code, valid=valid_periods(uow, forms))
+        raise ReportError("no_such_period", period=code, valid=valid_periods(uow, forms, today))
     if len(found) > 1:
         raise ReportError("ambiguous_period", period=code, forms=", ".join(p.form_code for p in found))
     return by_code[found[0].form_code], found[0]
 
 
-def valid_periods(uow: UnitOfWork, forms: list[FormInfo]) -> Callable[[str], str]:
-    """The periods there are, in words, per form: `biểu CL từ Quý I/2023 đến Quý IV/2026; biểu CDS …`."""
+def valid_periods(uow: UnitOfWork, forms: list[FormInfo], today: date | None = None) -> Callable[[str], str]:
+    """The periods there are (opened by `today`), in words, per form: `biểu CL từ Quý I/2023 đến Quý IV/2026; …`."""
     spans = []
     for f in forms:
-        codes = list(uow.session.scalars(select(Period.code).where(Period.form_code == f.code)
-                                         .order_by(Period.due_on)))
+        stmt = select(Period.code).where(Period.form_code == f.code).order_by(Period.due_on)
+        codes = list(uow.session.scalars(stmt.where(Period.opens_on <= today) if today else stmt))
         if codes:
             spans.append((f.code, codes[0], codes[-1]))
 

@@ -98,7 +98,7 @@ def choose_exactly(uow: UnitOfWork, scope: Scope, period: str | None, form: str 
     `/tonghop` (the forms the scope collects, the latest period due or near)."""
     code = period_code(period) if period else None
     if period and code is None:
-        raise ReportError("no_such_period", period=period, valid=valid_periods(uow, all_forms(uow)))
+        raise ReportError("no_such_period", period=period, valid=valid_periods(uow, all_forms(uow), at.date()))
     request = Request(code, form.upper() if form else None)
     return resolve(uow, request, request_forms(uow, scope, request), at.date())
 

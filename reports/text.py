@@ -90,7 +90,7 @@ def indicator_lines(s: Summary, line: Line, lang: str, compact: bool = False) ->
     if compact:
         return [f"{head} · {status_text(line, lang, s.period.year)}"]
     second = [target_text(line, lang, s.period.year)]
-    prev = s.previous_period.code if s.previous_period else ""
+    prev = period_name(s.previous_period.code, lang) if s.previous_period else ""
     if change := change_text(q, agg, line.previous, prev, lang):
         second.append(change)
     lines = [head, "   " + " · ".join(second)]

@@ -121,7 +121,8 @@ def test_an_unknown_period_lists_the_periods_in_words(app: App, registered: Call
     analyst = registered("CBC", "analyst")
     analyst.send("/tonghop 2031-Q7")
     assert analyst.text.strip().startswith("Không có kỳ «2031-Q7». Các kỳ hiện có: biểu CDS từ Năm 2024 đến Năm ")
-    assert "biểu CL từ Quý I/2023 đến Quý " in analyst.text and "(biểu CDS, CL)" not in analyst.text
+    assert "biểu CL từ Quý I/2023 đến Quý IV/2026" in analyst.text and "(biểu CDS, CL)" not in analyst.text
+    assert "2027" not in analyst.text  # rounds not open yet are not offered
 
 
 def test_a_form_2_target_says_what_its_share_counts(app: App, registered: Callable[..., Chat]) -> None:
