@@ -17,7 +17,7 @@ from conversations.messages import Button, DocumentOut, ImageOut
 from conversations.parsing import echo
 from conversations.turn import Turn
 from reports.errors import ReportError
-from reports.requests import Result, indicator_request, missing_request, summary_request
+from reports.requests import Result, indicator_question, indicator_request, missing_request, summary_request
 from reports.scope import Scope, scope_of_grants
 from storage.models import Role
 from storage.uow import UnitOfWork
@@ -35,8 +35,18 @@ def summary_commands(app: App) -> dict[str, ExtraCommand]:
     def command(request: Request) -> ExtraCommand:
         return ExtraCommand(ROLES, lambda turn, args: answer(app, turn, args, request, stamp=True), read_only=True)
 
+    def indicator(turn: Turn, args: str) -> None:
+        """The "which form?" question is asked in the turn itself (its buttons belong to the dialogue's
+        state like any other); the report runs after the commit, on the read session."""
+        scope = scope_of_grants(turn.grants)
+        question = indicator_question(turn.uow, scope, args, turn.lang) if scope is not None else None
+        if question is not None:
+            deliver(turn, question)
+            return
+        turn.later.append(lambda later: answer(app, later, args, indicator_request, stamp=True))
+
     return {"tonghop": command(summary_request), "thieu": command(missing_request),
-            "chitieu": command(indicator_request)}
+            "chitieu": ExtraCommand(ROLES, indicator)}
 
 
 def answer(app: App, turn: Turn, args: str, request: Request, stamp: bool = False) -> None:

@@ -151,16 +151,8 @@ def indicator_request(uow: UnitOfWork, scope: Scope, args: str, at: datetime, la
     When N is an indicator of several forms of the scope and no form (or period) tells them apart,
     the answer is a question: which form, one button per form.
     """
-    request = parse_request(args, {f.code for f in all_forms(uow)})
-    forms = forms_in_scope(uow, scope, request.form)
-    if not request.rest:
-        raise ReportError("need_indicator")
+    request, forms, candidates = _indicator_forms(uow, scope, args)
     wanted = request.rest[0]
-    if len(request.rest) > 1:
-        raise ReportError("bad_args", token=request.rest[1])
-    candidates = [f for f in forms if f.by_number(wanted)]
-    if request.period:
-        candidates = [f for f in candidates if uow.periods.by_code(f.code, request.period)] or candidates
     if len(candidates) > 1 and not request.form:
         return which_form(candidates, wanted, request, lang)
     form, period = resolve(uow, request, candidates or forms, at.date())
@@ -172,6 +164,31 @@ def indicator_request(uow: UnitOfWork, scope: Scope, args: str, at: datetime, la
     text, cut = indicator_text(table, lang)
     files = [(f"{file_stem('chitieu', form, period)}-{q.number}.xlsx", indicator_workbook(table, lang))] if cut else []
     return Result(indicator_title(table, lang), text, files=files)
+
+
+def _indicator_forms(uow: UnitOfWork, scope: Scope, args: str) -> tuple[Request, list[FormInfo], list[FormInfo]]:
+    """The request, the scope's forms, and those having indicator N (and the period, when one is named)."""
+    request = parse_request(args, {f.code for f in all_forms(uow)})
+    forms = forms_in_scope(uow, scope, request.form)
+    if not request.rest:
+        raise ReportError("need_indicator")
+    if len(request.rest) > 1:
+        raise ReportError("bad_args", token=request.rest[1])
+    candidates = [f for f in forms if f.by_number(request.rest[0])]
+    if request.period:
+        candidates = [f for f in candidates if uow.periods.by_code(f.code, request.period)] or candidates
+    return request, forms, candidates
+
+
+def indicator_question(uow: UnitOfWork, scope: Scope, args: str, lang: str = "vi") -> Result | None:
+    """`/chitieu N` when N is in several forms and nothing tells them apart: the question (cheap: no report)."""
+    try:
+        request, _, candidates = _indicator_forms(uow, scope, args)
+    except ReportError:
+        return None  # the report itself says what is wrong
+    if len(candidates) > 1 and not request.form:
+        return which_form(candidates, request.rest[0], request, lang)
+    return None
 
 
 def which_form(forms: list[FormInfo], number: str, request: Request, lang: str) -> Result:
