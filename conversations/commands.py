@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from conversations.parsing import fold
+from storage.period_names import read_period, with_codes
 
 # canonical name -> words a person may type instead of the slash command (already folded)
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -62,14 +63,27 @@ def _code_like(token: str) -> bool:
     return bool(re.fullmatch(r"[A-Z0-9][A-Z0-9/_-]*|\d{4}(-?[QqHhMm]\d{1,2})?|[QqHh]\d/\d{4}", token))
 
 
+def _report_args(name: str, args: str) -> bool:
+    """`tong hop quý IV/2026 CL`, `thieu 2026`, `chi tieu 2 nam 2026 cds`: a period (code or name), a form
+    code, and for `chitieu` an indicator number first; any other word makes the text an answer, not a command."""
+    tokens = with_codes(args.split())
+    if name == "chitieu":
+        if not re.fullmatch(r"\d{1,2}", tokens[0]):
+            return False
+        tokens = tokens[1:]
+    periods = [x for x in tokens if read_period(x)]
+    forms = [x for x in tokens if (x.lower() in ("cl", "cds") or re.fullmatch(r"[A-Z]{2,5}", x)) and not read_period(x)]
+    return len(periods) <= 1 and len(forms) <= 1 and len(periods) + len(forms) == len(tokens)
+
+
 def _args_fit(name: str, args: str) -> bool:
     """Bare words take arguments only where the command expects them (avoids eating answers)."""
     if not args:
         return True
-    if name == "chitieu":
-        return bool(re.fullmatch(r"\d{1,2}( \S+)?", args))
-    if name in ("nop", "xem", "tonghop", "thieu"):
-        return bool(re.fullmatch(r"[A-Za-z]*\s*\d{4}(-[QqHhMm]\d{1,2})?( \w+)?", args))
+    if name in ("tonghop", "thieu", "chitieu"):
+        return _report_args(name, args)
+    if name in ("nop", "xem"):
+        return bool(re.fullmatch(r"[A-Za-z]*\s*\d{4}(-[QqHhMm]\d{1,2})?( \w+)?", " ".join(with_codes(args.split()))))
     if name in ("baocao", "duyet", "guilen"):  # codes only: period, form, unit (QT-BAO), `ok`
         tokens = args.split()
         return len(tokens) <= 5 and all(_code_like(t) for t in tokens)

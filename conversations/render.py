@@ -41,7 +41,7 @@ class Sheet:
 
 
 def position(turn: Turn, sheet: Sheet, q: QuestionSpec) -> str:
-    """`Chỉ tiêu 2/9 · Bước 2/8`, `Mục III · Bước 7/8` or `Câu 3/13`."""
+    """`Chỉ tiêu 2 · câu 2/8`, `Mục III · câu 7/8` or `Câu 3/13` (the step among the questions this unit answers)."""
     step, total = sheet.index(q.key) + 1, len(sheet.asked)
     numbering = sheet.spec.definition.numbering
     if q.is_section and numbering != "Câu":

@@ -45,6 +45,7 @@ class Aggregate:
     second: Decimal | None = None
     left_out: int = 0
     left_out_mean: Decimal | None = None
+    left_out_names: tuple[str, ...] = ()  # the units left out (gave only percentages), named in the method
 
 
 def _sum(rows: list[GroupRow], attr: str) -> Decimal | None:
@@ -140,12 +141,31 @@ def show(q: Indicator, agg: Aggregate | None, lang: str) -> str:
 
 def method_text(q: Indicator, agg: Aggregate, lang: str) -> str:
     """How the figure was formed, in a few words."""
-    params: dict[str, object] = {"n": agg.units, "left": agg.left_out,
-                                 "left_mean": fmt_percent(agg.left_out_mean, lang, 1), "rule": rule_text(q, lang)}
+    params: dict[str, object] = {"n": agg.units, "left": agg.left_out, "names": left_out_names(agg, lang),
+                                 "left_mean": left_out_mean(agg, lang), "rule": rule_text(q, lang)}
     text = t(f"method.{agg.method}", lang, **params)
     if agg.method == "sum" and agg.second is not None:
         text += t("method.sum_share", lang)
     return text
+
+
+NAMED = 4  # units named in a method before "và N đơn vị khác"
+
+
+def left_out_names(agg: Aggregate, lang: str) -> str:
+    """`Đà Nẵng`, `Đà Nẵng, Huế`, `Đà Nẵng, Huế, … và 3 đơn vị khác`; a count when names are unknown."""
+    names = list(agg.left_out_names)
+    if not names:
+        return t("method.some_units", lang, count=agg.left_out)
+    if len(names) > NAMED:
+        return t("method.names_more", lang, names=", ".join(names[:NAMED]), count=len(names) - NAMED)
+    return ", ".join(names)
+
+
+def left_out_mean(agg: Aggregate, lang: str) -> str:
+    """`58%` for one unit left out, `trung bình 58%` for several."""
+    mean = fmt_percent(agg.left_out_mean, lang, 1)
+    return mean if agg.left_out == 1 else t("method.mean_of_left", lang, mean=mean)
 
 
 def rule_text(q: Indicator, lang: str) -> str:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from reports.aggregate import show
 from reports.summary import Line, Summary
+from reports.text import shown_lines, title
 from reports.texts import t
 from storage.values import fmt_percent
 
@@ -45,8 +46,13 @@ def _label(line: Line, lang: str) -> str:
     return t(key, lang, value=figure, target=target.text, year=target.year)
 
 
+LABEL_X = CAP + 6  # value labels sit in their own column right of the bars, clear of the target line
+TICK_WIDTH = 40  # characters per line of an indicator's name (wrapped, never cut)
+LABEL_WIDTH = 52  # characters per line of a value label
+
+
 def _indicators(fig: Figure, ax, s: Summary, lang: str) -> None:  # noqa: ANN001 - matplotlib Axes
-    lines = s.lines
+    lines = shown_lines(s)
     ys = list(range(len(lines)))[::-1]
     for y, line in zip(ys, lines, strict=True):
         pct, reference = achievement(line)
@@ -54,13 +60,15 @@ def _indicators(fig: Figure, ax, s: Summary, lang: str) -> None:  # noqa: ANN001
         if pct is not None:
             ax.barh(y, min(pct, CAP), color=colour, hatch="//" if reference else None,
                     alpha=0.55 if reference else 0.9, edgecolor="white", height=0.6)
-        ax.text(min(pct or 0, CAP) + 2, y, _label(line, lang), va="center", fontsize=8, fontfamily=FONT)
-    ax.axvline(100, color="#424242", linestyle="--", linewidth=1)
-    ax.text(100, len(lines) - 0.4, t("chart.target_line", lang), ha="center", fontsize=8, fontfamily=FONT)
-    ax.set_yticks(ys, [textwrap.shorten(f"{ln.q.number}. {ln.q.short_label}", 48, placeholder="…") for ln in lines],
-                  fontsize=8, fontfamily=FONT)
-    ax.set_xlim(0, CAP + 95)
-    ax.set_ylim(-0.7, len(lines) - 0.2)
+        ax.text(LABEL_X, y, textwrap.fill(_label(line, lang), LABEL_WIDTH), va="center", fontsize=7.5,
+                fontfamily=FONT, linespacing=1.1)
+    ax.plot([100, 100], [-0.5, len(lines) - 0.5], color="#424242", linestyle="--", linewidth=1)  # bars only
+    ax.text(100, len(lines) - 0.45, t("chart.target_line", lang), ha="center", va="bottom", fontsize=8,
+            fontfamily=FONT)
+    names = [textwrap.fill(f"{ln.q.number}. {ln.q.short_label}", TICK_WIDTH) for ln in lines]
+    ax.set_yticks(ys, names, fontsize=8, fontfamily=FONT, linespacing=1.1)
+    ax.set_xlim(0, CAP + 110)
+    ax.set_ylim(-0.7, len(lines) - 0.05)
     ax.set_xticks([0, 25, 50, 75, 100, 125, 150], ["0", "25", "50", "75", "100", "125", "≥150"])
     ax.set_xlabel(t("chart.x_label", lang), fontsize=8, fontfamily=FONT)
     ax.set_title(t("chart.indicators_title", lang), fontsize=10, fontfamily=FONT, loc="left")
@@ -95,18 +103,26 @@ def _progress(ax, s: Summary, lang: str) -> None:  # noqa: ANN001 - matplotlib A
 
 def summary_chart(s: Summary, lang: str = "vi") -> bytes:
     """A PNG: indicators against targets on top, submission progress by unit kind below."""
-    n, kinds = len(s.lines), max(1, len(s.completeness.by_kind))
+    out = io.BytesIO()
+    summary_figure(s, lang).savefig(out, format="png")
+    return out.getvalue()
+
+
+def summary_figure(s: Summary, lang: str = "vi") -> Figure:
+    """The chart's figure (drawn on an Agg canvas); rows grow with indicator names wrapped on two lines."""
+    rows = shown_lines(s)
+    n, kinds = len(rows), max(1, len(s.completeness.by_kind))
+    tall = sum(1 for ln in rows if len(f"{ln.q.number}. {ln.q.short_label}") > TICK_WIDTH
+               or len(_label(ln, lang)) > LABEL_WIDTH)
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(11, 1.6 + 0.42 * n + 0.5 * kinds + 1.2), dpi=110)
+    height = 0.42 * n + 0.2 * tall
+    fig = Figure(figsize=(12, 1.6 + height + 0.5 * kinds + 1.2), dpi=110)
     FigureCanvasAgg(fig)
-    grid = fig.add_gridspec(2, 1, height_ratios=[max(n, 1) * 0.42 + 0.6, kinds * 0.5 + 0.6], hspace=0.45)
-    fig.suptitle(t("summary.title", lang, form=s.form.short_title, period=s.period.code) + " — "
-                 + s.scope.label(lang), fontsize=12, fontfamily=FONT, x=0.01, ha="left")
+    grid = fig.add_gridspec(2, 1, height_ratios=[max(height, 0.42) + 0.6, kinds * 0.5 + 0.6], hspace=0.45)
+    fig.suptitle(title(s, lang) + " — " + s.scope.label(lang), fontsize=12, fontfamily=FONT, x=0.01, ha="left")
     _indicators(fig, fig.add_subplot(grid[0]), s, lang)
     _progress(fig.add_subplot(grid[1]), s, lang)
-    fig.subplots_adjust(left=0.3, right=0.98, top=0.93, bottom=0.08)
-    out = io.BytesIO()
-    fig.savefig(out, format="png")
-    return out.getvalue()
+    fig.subplots_adjust(left=0.25, right=0.99, top=0.93, bottom=0.08)
+    return fig

@@ -10,8 +10,9 @@ class ReportError(ValueError):
 
     def __init__(self, key: str, **params: object) -> None:
         self.key, self.params = key, params
-        super().__init__(t(f"errors.{key}", "en", **params))
+        super().__init__(self.text("en"))
 
     def text(self, lang: str) -> str:
-        """The message in `lang`."""
-        return t(f"errors.{self.key}", lang, **self.params)
+        """The message in `lang` (a callable parameter is worded in `lang` too: a list of period names)."""
+        params = {k: v(lang) if callable(v) else v for k, v in self.params.items()}
+        return t(f"errors.{self.key}", lang, **params)

@@ -7,14 +7,15 @@ from reports.indicator import IndicatorTable
 from reports.text import number, target_text
 from reports.texts import moment, t
 from reports.xlsx import Book
+from storage.period_names import period_name
 
 LIMIT = 3900
 
 
 def title(table: IndicatorTable, lang: str = "vi") -> str:
-    """`Chỉ tiêu 2 · 2026-Q3: Người dân vùng sâu, xa tiếp cận báo chí thiết yếu`."""
-    return t("indicator.title", lang, number=table.line.q.number, period=table.period.code,
-             name=table.line.q.short_label)
+    """`Chỉ tiêu 2 · Chỉ tiêu Chiến lược báo chí · Quý III/2026: Người dân vùng sâu, xa tiếp cận…` (names the form)."""
+    return t("indicator.title_form", lang, numbering=table.form.numbering, number=table.line.q.number,
+             form=table.form.short_title, period=period_name(table.period.code, lang), name=table.line.q.short_label)
 
 
 def _flag_text(flags: tuple[str, ...], lang: str) -> str:
@@ -34,7 +35,8 @@ def indicator_text(table: IndicatorTable, lang: str = "vi") -> tuple[str, bool]:
     rows = [f"{i}. {v.name}: {v.shown}" + (t("indicator.provisional", lang) if v.provisional else "")
             + _flag_text(v.flags, lang) for i, v in enumerate(table.values, start=1)]
     outliers = [v for v in table.values if v.flags]
-    body = ["", t("indicator.values_title", lang, count=len(table.values)), *rows]
+    body = ["", t("indicator.values_title", lang, count=len(table.values)), *rows] if rows else \
+        ["", t("indicator.no_values", lang)]
     if outliers:
         body += ["", t("indicator.outliers", lang, names=", ".join(v.name for v in outliers))]
     if table.missing:

@@ -15,6 +15,7 @@ from reports.scope import Scope
 from reports.texts import due_range, moment, t
 from reports.xlsx import Book
 from storage.models import Answer, Period, Submission, SubmissionStatus
+from storage.period_names import period_name
 from storage.uow import UnitOfWork
 
 LIMIT = 3900
@@ -95,8 +96,8 @@ def owed_line(o: Owed, lang: str) -> str:
     return f"• {o.name} — {what} · {t('missing.focal', lang)}: {contact_text(list(o.contacts), lang)}"
 
 
-def missing_text(m: Missing, lang: str = "vi") -> tuple[str, bool]:
-    """The message body and whether it was cut (then the full list goes as a workbook)."""
+def missing_text(m: Missing, lang: str = "vi", limit: int = LIMIT) -> tuple[str, bool]:
+    """The message body and whether it was cut at `limit` characters (then the full list goes as a workbook)."""
     c = m.completeness
     not_sent = [o for o in m.owed if o.state != "provisional"]
     prov = [o for o in m.owed if o.state == "provisional"]
@@ -111,9 +112,9 @@ def missing_text(m: Missing, lang: str = "vi") -> tuple[str, bool]:
         if group:
             body += ["", t(title, lang, count=len(group))] + [owed_line(o, lang) for o in group]
     text = "\n".join([*head, *body])
-    if len(text) <= LIMIT:
+    if len(text) <= limit:
         return text, False
-    cut = text[:LIMIT].rsplit("\n", 1)[0]
+    cut = text[:limit].rsplit("\n", 1)[0]
     return cut + "\n" + t("missing.cut", lang), True
 
 
@@ -137,6 +138,6 @@ def missing_workbook(m: Missing, lang: str = "vi") -> bytes:
 
 
 def title(m: Missing, lang: str = "vi") -> str:
-    """`Đơn vị chưa nộp, còn số liệu tạm: Chỉ tiêu Chiến lược báo chí kỳ 2026-Q3`."""
-    return t("missing.title", lang, form=m.form.short_title, period=m.period.code)
+    """`Đơn vị chưa nộp, còn số liệu tạm: Chỉ tiêu Chiến lược báo chí · Quý III/2026`."""
+    return t("missing.title", lang, form=m.form.short_title, period=period_name(m.period.code, lang))
 

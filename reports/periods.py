@@ -8,7 +8,7 @@ live and its progress is what an analyst asks about. Before that, the previous r
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -16,12 +16,12 @@ from sqlalchemy import select
 
 from reports.errors import ReportError
 from reports.forms import FormInfo
+from reports.texts import t
 from storage.models import Period
+from storage.period_names import period_name, read_period, with_codes
 from storage.uow import UnitOfWork
 
 DEFAULT_LEAD_DAYS = 7
-_CODE = re.compile(r"^(\d{4})(?:[-/ ]?([QHM]\d{1,2}))?$")
-_SLOT_FIRST = re.compile(r"^([QHM]\d{1,2})[-/ ](\d{4})$")
 _SLOT_COUNT = {"Q": 4, "H": 2, "M": 12}
 
 
@@ -35,20 +35,15 @@ class Request:
 
 
 def period_code(token: str) -> str | None:
-    """`2026-Q3` for `2026-q3`, `2026Q3`, `Q3/2026`, `q3-2026`; `2026` for a year; None otherwise."""
-    text = token.strip().upper()
-    if m := _CODE.match(text):
-        return f"{m[1]}-{m[2]}" if m[2] else m[1]
-    if m := _SLOT_FIRST.match(text):
-        return f"{m[2]}-{m[1]}"
-    return None
+    """`2026-Q3` for `2026-q3`, `2026Q3`, `Q3/2026`, `quý III/2026`; `2026` for `2026` or `năm 2026`; else None."""
+    return read_period(token)
 
 
 def parse_request(args: str, form_codes: set[str]) -> Request:
-    """Split command arguments into period, form and the rest, in any order."""
+    """Split command arguments into period, form and the rest, in any order (period names read as codes)."""
     period = form = None
     rest: list[str] = []
-    for token in args.split():
+    for token in with_codes(args.split()):
         if token.upper() in form_codes and form is None:
             form = token.upper()
         elif (code := period_code(token)) and period is None:
@@ -85,19 +80,34 @@ def resolve(uow: UnitOfWork, request: Request, forms: list[FormInfo], today: dat
         if not forms:
             raise ReportError("unknown_form", form=request.form)
     if request.period:
-        return _named(uow, request.period, forms)
+        return _named(uow, request.period, forms, today)
     return _default(uow, forms, today)
 
 
-def _named(uow: UnitOfWork, code: str, forms: list[FormInfo]) -> tuple[FormInfo, Period]:
+def _named(uow: UnitOfWork, code: str, forms: list[FormInfo], today: date | None = None) -> tuple[FormInfo, Period]:
     by_code = {f.code: f for f in forms}
     found = [p for p in uow.periods.by_code_any_form(code) if p.form_code in by_code]
     if not found:
-        names = ", ".join(by_code)
-        raise ReportError("unknown_period", period=code, forms=names)
+        raise ReportError("no_such_period", period=code, valid=valid_periods(uow, forms, today))
     if len(found) > 1:
         raise ReportError("ambiguous_period", period=code, forms=", ".join(p.form_code for p in found))
     return by_code[found[0].form_code], found[0]
+
+
+def valid_periods(uow: UnitOfWork, forms: list[FormInfo], today: date | None = None) -> Callable[[str], str]:
+    """The periods there are (opened by `today`), in words, per form: `biểu CL từ Quý I/2023 đến Quý IV/2026; …`."""
+    spans = []
+    for f in forms:
+        stmt = select(Period.code).where(Period.form_code == f.code).order_by(Period.due_on)
+        codes = list(uow.session.scalars(stmt.where(Period.opens_on <= today) if today else stmt))
+        if codes:
+            spans.append((f.code, codes[0], codes[-1]))
+
+    def words(lang: str) -> str:
+        return "; ".join(t("errors.form_periods", lang, form=code, first=period_name(first, lang),
+                           last=period_name(last, lang)) for code, first, last in spans) or "—"
+
+    return words
 
 
 def _default(uow: UnitOfWork, forms: list[FormInfo], today: date) -> tuple[FormInfo, Period]:

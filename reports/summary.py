@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+
+from sqlalchemy import func
 
 from reports.aggregate import Aggregate, by_period
 from reports.among import restricted
@@ -11,10 +13,10 @@ from reports.chain import RollUp, rollups
 from reports.completeness import Completeness, UnitRow, display_name, tally
 from reports.forms import FormInfo, Indicator, TargetInfo
 from reports.periods import previous_year_last, year_fraction, year_periods
-from reports.queries import SubmissionState, grouped
+from reports.queries import SubmissionState, grouped, submitted_answers
 from reports.scope import Scope
 from reports.status import Status, assess
-from storage.models import Period
+from storage.models import Answer, Period, Submission, Unit
 from storage.uow import UnitOfWork
 
 
@@ -83,6 +85,7 @@ def figures_for(uow: UnitOfWork, scope: Scope, form: FormInfo, period: Period, i
     previous, baseline = uow.periods.previous(period), previous_year_last(uow, period)
     ids = sorted({p.id for p in (period, previous, baseline, *(more or [])) if p is not None})
     aggregates = by_period(indicators, grouped(uow, scope, ids, indicators))
+    _name_left_out(uow, scope, period, aggregates.get(period.id, {}))
 
     def at(p: Period | None, key: str) -> Aggregate | None:
         return aggregates.get(p.id, {}).get(key) if p else None
@@ -94,6 +97,22 @@ def figures_for(uow: UnitOfWork, scope: Scope, form: FormInfo, period: Period, i
              for q in indicators]
     lines = [restricted(uow, scope, form, period, line) for line in lines]  # targets counting some units only
     return Figures(lines, aggregates, previous)
+
+
+def _name_left_out(uow: UnitOfWork, scope: Scope, period: Period, found: dict[str, Aggregate]) -> None:
+    """Name the units a weighted figure left out (they gave only percentages): the method says who."""
+    keys = [key for key, agg in found.items() if agg.left_out]
+    if not keys:
+        return
+    stmt = submitted_answers(uow, scope, [period.id]).add_columns(Answer.question_key, Unit.name) \
+        .where(Answer.question_key.in_(keys), func.coalesce(Answer.basis, "") != "counts")
+    if scope.everything:  # submitted_answers joins units only for a subtree
+        stmt = stmt.join(Unit, Unit.id == Submission.unit_id)
+    names: dict[str, list[str]] = {}
+    for key, name in uow.session.execute(stmt.order_by(Unit.path)):
+        names.setdefault(key, []).append(name)
+    for key in keys:
+        found[key] = replace(found[key], left_out_names=tuple(names.get(key, ())))
 
 
 def _line(form: FormInfo, scope: Scope, period: Period, q: Indicator, agg: Aggregate | None,

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import typer
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from bot.app import App, build_app
 from conversations.catalog.loader import CatalogError
@@ -39,8 +40,30 @@ def one_line_errors(func: F) -> F:
         except (CatalogError, UsageError, ValueError) as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None
+        except (OperationalError, ProgrammingError) as exc:
+            if not missing_schema(exc):
+                raise
+            typer.echo(f"error: the database {where()} has no tables yet (or an older schema); "
+                       "run `chitieu db upgrade`, then `chitieu catalog load`", err=True)
+            raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def missing_schema(exc: Exception) -> bool:
+    """True when the database lacks the tables or columns (never migrated, or migrated long ago)."""
+    text = str(getattr(exc, "orig", exc)).lower()
+    return any(words in text for words in ("no such table", "no such column", "undefinedtable", "undefinedcolumn")) \
+        or type(getattr(exc, "orig", None)).__name__ in ("UndefinedTable", "UndefinedColumn")
+
+
+def where() -> str:
+    """The database URL without its password."""
+    from sqlalchemy.engine import make_url
+
+    from bot.settings import Settings
+
+    return make_url(Settings().database_url).render_as_string(hide_password=True)
 
 
 def app_from_env() -> App:

@@ -10,7 +10,7 @@ import typer
 from bot.cli.base import app_from_env, cli, one_line_errors
 from reports.errors import ReportError
 from reports.export import export_csv, export_xlsx
-from reports.requests import choose_exactly, file_stem
+from reports.requests import choose_exactly, file_stem, summary_request
 from reports.scope import subtree_scope
 from reports.sheets import figures_csv
 from reports.summary import build_summary
@@ -40,19 +40,28 @@ def _emit(data: bytes | str, output: Path | None, default_name: str) -> None:
 @cli.command("report")
 @one_line_errors
 def report(
-    period: Annotated[str, typer.Option("--period", help="Period code, e.g. 2026-Q3 or 2026.")],
+    period: Annotated[str | None, typer.Option("--period", help="Period code or name, e.g. 2026-Q3, 'Quý III/2026' or "
+                                                "2026 (default: the one /tonghop shows).")] = None,
     form: Annotated[str | None, typer.Option("--form", help="Form code (CL, CDS); only if the period is ambiguous.")] = None,
     unit: Annotated[str | None, typer.Option("--unit", help="Only this unit's subtree (default: every unit).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="text | xlsx | png | csv | docx (the report draft)")] = "text",
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout for text/csv).")] = None,
     lang: Annotated[str, typer.Option("--lang", help="vi | en")] = "vi",
 ) -> None:
-    """A period's summary: completeness, each indicator's aggregate, target and status (docx: the report draft)."""
+    """A period's summary: completeness, each indicator's aggregate, target and status (docx: the report draft).
+
+    Without `--period` the period is `/tonghop`'s default; as text with several forms and no `--form`,
+    the same short section per form as `/tonghop`.
+    """
     fmt = _check(fmt, REPORT_FORMATS)
     app = app_from_env()
     with app.read_uow() as uow:
         scope = subtree_scope(uow, unit)
         at = app.clock.local()
+        if period is None and form is None and fmt == "text":
+            result = summary_request(uow, scope, "", at, lang, outputs=("text",))
+            _emit(f"{result.title}\n{result.text}", output, "tonghop.txt")
+            return
         found, chosen = choose_exactly(uow, scope, period, form, at)
         if fmt == "docx":
             from reports.drafts import draft_bytes

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Coroutine
-from pathlib import Path
 from typing import Any
 
 import typer
@@ -32,7 +31,7 @@ def chat_command(
 
 def run_console(app, user_id: str) -> None:  # noqa: ANN001 - App
     """Run the console chat until end of input, with the web view on 127.0.0.1 (where `/web` links point)."""
-    console = ConsoleChannel(typer.get_text_stream("stdout"), Path("data") / "files")
+    console = ConsoleChannel(typer.get_text_stream("stdout"), app.settings.exports_dir)
     delivery = Delivery(app.uow, {"console": console}, app.settings.outbox_claim_timeout_seconds,
                         own_channels_only=True)
     try:

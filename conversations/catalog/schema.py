@@ -50,6 +50,7 @@ class TargetDef(Strict):
     source: str | None = None  # the document and clause the target is taken from
     among: str | None = None  # a yes/no question: the share counts only units answering yes (e.g. e-press)
     counts: str | None = None  # what the share counts, when it differs from the question's `target_counts`
+    shown: str | None = None  # how messages write the target when the value alone reads unclear ("15 cơ quan …")
 
 
 class OutlierRule(Strict):

@@ -120,7 +120,7 @@ def sync_form(uow: UnitOfWork, loaded: LoadedForm) -> str:
             scope = uow.units.by_code(t.scope) if t.scope else None
             uow.forms.add_target(Target(form_id=form.id, question_key=q.key, year=t.year,
                                         scope_unit_id=scope.id if scope else None, kind=t.kind,
-                                        text=t.value + (f" ({t.note})" if t.note else ""), value=value.to_json()))
+                                        text=t.shown or t.value + (f" ({t.note})" if t.note else ""), value=value.to_json()))
     return f"{d.code}: new version {version} ({len(d.questions)} questions)"
 
 

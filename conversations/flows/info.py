@@ -12,6 +12,7 @@ from conversations.state import Mode
 from conversations.turn import Turn
 from storage.i18n import LANGS
 from storage.models import Role, SubmissionStatus
+from storage.period_names import with_codes
 
 
 def deadlines(turn: Turn) -> None:
@@ -42,7 +43,7 @@ def view(turn: Turn, args: str) -> None:
     if not focal_units:
         turn.say(turn.t("dialogue.not_focal"))
         return
-    wanted = args.strip().upper()
+    wanted = " ".join(with_codes(args.split())).upper()  # `quý IV/2026` is `2026-Q4`
     shown = 0
     for unit in focal_units:
         for sub in turn.uow.submissions.of_unit(unit.id, wanted or None):

@@ -85,7 +85,7 @@ def send(turn: Turn, sheet: Sheet) -> None:
                  due_of(sheet.spec.definition, sheet.period, turn.uow.units.collector_kind(sheet.unit)), turn.lang))]
     if provisional:
         names = ", ".join(q.definition.number or q.key for q in provisional)
-        lines.append(turn.t("dialogue.still_provisional", items=names))
+        lines.append(turn.t("dialogue.still_provisional", label=sheet.spec.definition.numbering, items=names))
     turn.say("\n".join(lines), title=turn.t("dialogue.receipt_title"))
 
 

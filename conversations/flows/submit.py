@@ -11,6 +11,7 @@ from conversations.parsing import echo, fold
 from conversations.state import Mode
 from conversations.turn import Turn
 from storage.models import Role
+from storage.period_names import with_codes
 
 MAX_CHOICES = 8
 
@@ -21,7 +22,7 @@ def submit(turn: Turn, args: str = "") -> None:
     if not options and not turn.has_role(Role.FOCAL):
         turn.say(turn.t("dialogue.not_focal"))
         return
-    wanted = args.strip().upper()
+    wanted = " ".join(with_codes(args.split())).upper()  # `quý IV/2026` is `2026-Q4`
     if wanted:
         options = [o for o in options if wanted in (o.period.code, f"{o.spec.code} {o.period.code}", o.spec.code)]
         if not options:

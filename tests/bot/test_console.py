@@ -29,10 +29,10 @@ def test_piped_dialogue_submits_a_period_and_exits_cleanly(tmp_path: Path) -> No
     out = result.stdout
     assert "starting the local console chat" in out
     assert "đầu mối của Quảng Trị" in out
-    assert "Chưa nhận được" in out and "65 + 30 = 95" in out
+    assert "Chưa hợp lệ" in out and "65 + 30 = 95" in out
     assert "/1 Tạm ước tính   /2 Ghi chú   /3 ⬅ Quay lại" in out
     assert "Mã biên nhận: CL-2026Q4-QUANGTRI-01" in out
-    assert "Còn số liệu tạm ước tính: 2" in out
+    assert "Chỉ tiêu 2 vẫn là số liệu tạm ước tính" in out
 
 
 def test_chat_as_a_unit_is_trainer_mode(tmp_path: Path) -> None:

@@ -28,17 +28,17 @@ async def test_province_submits_form1_with_wrong_inputs_back_provisional_and_a_r
         choose = await lan.say("/nop")
         assert "kỳ nào" in choose.text and len(choose.button_texts) == 3  # CL Q3, Q4 and its own part of CDS
         q1 = await lan.press("2026-Q4")
-        assert q1.text.startswith("Chỉ tiêu 1/9 · Bước 1/7")
+        assert q1.text.startswith("Chỉ tiêu 1 · câu 1/7")
         assert fake_telegram.calls("answerCallbackQuery"), "button presses are acknowledged"
         await fake_telegram.wait_for_async(lambda: fake_telegram.buttons_of(choose) == [])  # keyboard removed
         wrong = await lan.say("65/30")
-        assert "Chưa nhận được" in wrong.text and "Chỉ tiêu 1/9" in wrong.text
+        assert "Chưa hợp lệ" in wrong.text and "Chỉ tiêu 1 · " in wrong.text
         await lan.say("62%/38%")
         q2 = await lan.press("Bỏ qua")
-        assert q2.text.startswith("Chỉ tiêu 2/9")
-        assert "Chưa nhận được" in (await lan.say("80%")).text
+        assert q2.text.startswith("Chỉ tiêu 2 · ")
+        assert "Chưa hợp lệ" in (await lan.say("80%")).text
         back = await lan.press("Quay lại")
-        assert back.text.startswith("Chỉ tiêu 1/9") and "Đã nhập: 62%/38%" in back.text
+        assert back.text.startswith("Chỉ tiêu 1 · ") and "Đã nhập: 62%/38%" in back.text
         await lan.press("Giữ nguyên")
         await lan.press("Bỏ qua")
         await lan.press("Tạm ước tính")
@@ -120,10 +120,10 @@ async def test_typed_button_words_act_as_the_buttons_on_telegram(fake_telegram: 
         fake_telegram.user_sends_command(PROVINCE_USER, "start", canonical(code))
         await fake_telegram.wait_for_messages_async(PROVINCE_USER, before + 1)
         assert "kỳ nào" in (await lan.say("nop")).text
-        assert (await lan.say("/2")).text.startswith("Chỉ tiêu 1/9 · Bước 1/7"), "the 2nd choice, with the slash"
+        assert (await lan.say("/2")).text.startswith("Chỉ tiêu 1 · câu 1/7"), "the 2nd choice, with the slash"
         await lan.say("62%/38%")
-        assert (await lan.say("bo qua")).text.startswith("Chỉ tiêu 2/9")
-        assert (await lan.say("Quay lại")).text.startswith("Chỉ tiêu 1/9")
+        assert (await lan.say("bo qua")).text.startswith("Chỉ tiêu 2 · câu")
+        assert (await lan.say("Quay lại")).text.startswith("Chỉ tiêu 1 · câu")
         kept = await lan.say("giu nguyen")
         assert "Giữ nguyên câu trả lời." in kept.text and "So sánh quốc tế cho chỉ tiêu 1" in kept.text
     with app.uow() as uow:

@@ -39,11 +39,11 @@ def test_change_after_sending_keeps_revisions_and_gives_a_new_receipt(app: App, 
     assert "Đã gửi lúc 09:00 21/11/2026" in province.text and "📤 Gửi lại" in province.labels
     province.press("Sửa một câu")
     province.send("1")  # the number typed instead of pressing the button
-    assert province.title == "Chỉ tiêu 1/9 · Bước 1/7"
+    assert province.title == "Chỉ tiêu 1 · câu 1/7"
     province.send("61/39 tạm")
     province.press("Bỏ qua")
     province.press("Gửi lại")
-    assert "CL-2026Q4-QUANGTRI-02" in province.text and "Còn số liệu tạm ước tính: 1" in province.text
+    assert "CL-2026Q4-QUANGTRI-02" in province.text and "Chỉ tiêu 1 vẫn là số liệu tạm ước tính" in province.text
     # the official figure arrives: replace the provisional one
     province.send("/nop 2026-Q4")
     province.press("Sửa một câu")

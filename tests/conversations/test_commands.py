@@ -66,9 +66,9 @@ def test_language_switch_to_english_and_back(province: Chat) -> None:
     province.press("English")
     assert "Switched to English." in province.text
     open_q4(province)
-    assert province.title == "Chỉ tiêu 1/9 · Step 1/7" and "Example: 62%/38%" in province.text
+    assert province.title == "Chỉ tiêu 1 · question 1/7" and "Example: 62%/38%" in province.text
     province.send("65/30")
-    assert province.text.startswith("Chỉ tiêu 1/9") and "Not accepted:" in province.text
+    assert province.text.startswith("Chỉ tiêu 1 · ") and "Not accepted:" in province.text
     province.send("/lang vi")
     assert "Đã chuyển sang tiếng Việt." in province.text
 
@@ -86,7 +86,7 @@ def test_stale_question_button_shows_the_current_question(province: Chat) -> Non
     province.send("62/38")
     province.press("Bỏ qua")
     province.event(ButtonIn(old_skip_note.data))
-    assert "Nút này thuộc câu hỏi trước" in province.text and "Chỉ tiêu 2/9" in province.title
+    assert "Nút này thuộc câu hỏi trước" in province.text and "Chỉ tiêu 2 · " in province.title
 
 
 def test_unknown_button_data(province: Chat) -> None:
@@ -103,7 +103,7 @@ def test_files_where_text_is_expected(province: Chat) -> None:
                        ("contact", "danh thiếp"), ("other", "nội dung này")):
         province.file(kind)
         assert f"Bot chưa nhận {word} ở bước này" in province.text
-        assert "Chỉ tiêu 1/9" in province.text, "the same question again"
+        assert "Chỉ tiêu 1 · " in province.text, "the same question again"
 
 
 def test_outlier_needs_confirmation_and_can_be_retyped(app: App, province: Chat) -> None:
@@ -116,7 +116,7 @@ def test_outlier_needs_confirmation_and_can_be_retyped(app: App, province: Chat)
     assert "Giá trị 90%/10% tăng 40 điểm phần trăm so với kỳ trước (1.000/1.000 (50%/50%))" in province.text
     assert province.labels == ["Đúng, giữ giá trị này", "Nhập lại"]
     province.press("Nhập lại")
-    assert "Mời Anh/Chị nhập lại giá trị." in province.text and "Chỉ tiêu 1/9" in province.title
+    assert "Mời Anh/Chị nhập lại giá trị." in province.text and "Chỉ tiêu 1 · " in province.title
     province.send("90/10")
     province.send("55/45")  # typed again during the confirmation: checked afresh
     assert "Đã lưu: 55%/45%" in province.text
@@ -150,7 +150,7 @@ def test_ministry_press_unit_has_the_ministry_due_date(registered: Callable[...,
 def test_central_unit_answers_indicators_3_to_9(registered: Callable[..., Chat]) -> None:
     cbc = registered("CBC")
     cbc.send("/nop 2026-Q4")
-    assert cbc.title == "Chỉ tiêu 3/9 · Bước 1/12"
+    assert cbc.title == "Chỉ tiêu 3 · câu 1/12"
     cbc.send("1.150/1.000")
     assert "Đã lưu: 1.150/1.000 (+15%)" in cbc.text
 

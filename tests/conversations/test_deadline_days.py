@@ -59,7 +59,7 @@ def test_han_shows_the_documents_date_and_the_day_it_moved_to(app: App, province
     # a due date on a working day is shown as the document writes it, nothing added
     assert "Chuyển đổi số báo chí 2026 — Quảng Trị: hạn 30/12/2026 (còn 25 ngày)" in province.text
     province.send("/nop")
-    assert "CL 2026-Q4 · hạn 05/12, chuyển sang 07/12 · chưa bắt đầu" in province.labels
+    assert "2. CL 2026-Q4 · hạn 05/12, chuyển sang 07/12 · chưa bắt đầu" in province.labels
     province.press("2026-Q4")
     assert f"Hạn nộp: {MOVED}." in province.text
 

@@ -26,7 +26,7 @@ def stored(app: App, unit: str = "QUANGTRI", period: str = "2026-Q4") -> dict[st
 
 def test_question_shows_position_name_unit_target_and_example(province: Chat) -> None:
     open_q4(province)
-    assert province.title == "Chỉ tiêu 1/9 · Bước 1/7"
+    assert province.title == "Chỉ tiêu 1 · câu 1/7"
     text = province.text
     assert "Giảm tỷ lệ mất cân đối" in text
     assert "Đơn vị đo: Lượng phát hành báo chí in" in text
@@ -39,33 +39,33 @@ def test_question_shows_position_name_unit_target_and_example(province: Chat) ->
 def test_whole_province_submission_with_every_action(app: App, province: Chat) -> None:
     open_q4(province)
     province.send("65/30")  # does not add up to 100
-    assert "Chưa nhận được" in province.text and "95" in province.text
-    assert province.title == "Chỉ tiêu 1/9 · Bước 1/7"  # the same question again
+    assert "Chưa hợp lệ" in province.text and "95" in province.text
+    assert province.title == "Chỉ tiêu 1 · câu 1/7"  # the same question again
     province.send("62%/38%")
     assert "Đã lưu: 62%/38%" in province.text and "So sánh quốc tế cho chỉ tiêu 1" in province.text
     province.send("Thái Lan khoảng 55%/45%")
-    assert province.title == "Chỉ tiêu 2/9 · Bước 2/7"
+    assert province.title == "Chỉ tiêu 2 · câu 2/7"
     province.send("80%")  # counts are required for indicator 2
-    assert "Chưa nhận được" in province.text and "120.500/150.000" in province.text
+    assert "Chưa hợp lệ" in province.text and "120.500/150.000" in province.text
     province.press("Quay lại")  # back to indicator 1, its answer shown
-    assert province.title == "Chỉ tiêu 1/9 · Bước 1/7" and "Đã nhập: 62%/38%" in province.text
+    assert province.title == "Chỉ tiêu 1 · câu 1/7" and "Đã nhập: 62%/38%" in province.text
     province.press("Giữ nguyên")
     province.press("Bỏ qua")  # keep the comparison as it is
-    assert province.title == "Chỉ tiêu 2/9 · Bước 2/7"
+    assert province.title == "Chỉ tiêu 2 · câu 2/7"
     province.press("Tạm ước tính")
     assert "tạm ước tính" in province.text and "Bỏ đánh dấu tạm ước tính" in province.labels
     province.send("120.500/150.000")
     assert "Đã lưu: 120.500/150.000 (80,3%) (tạm ước tính)" in province.text
     province.press("Bỏ qua")
-    assert province.title == "Mục III · Bước 3/7"
+    assert province.title == "Mục III · câu 3/7"
     province.press("Bỏ qua") if "Bỏ qua" in province.labels else None
-    assert province.title == "Mục III · Bước 3/7"  # a required section has no skip button
+    assert province.title == "Mục III · câu 3/7"  # a required section has no skip button
     province.send("1. Tỷ lệ tiếp cận tăng nhờ phủ sóng phát thanh số.")
-    assert province.title == "Mục IV · Bước 4/7"
+    assert province.title == "Mục IV · câu 4/7"
     province.press("Bỏ qua")  # international comparison section is optional
     province.send("Không có")
     province.send("1. Hỗ trợ công cụ đo lượng truy cập.")
-    assert province.title == "Mục VII · Bước 7/7" and "tổng kết năm" in province.text
+    assert province.title == "Mục VII · câu 7/7" and "tổng kết năm" in province.text
     province.send("1. Năm 2026 hoàn thành các chỉ tiêu. 2. Hạn chế: thiếu số liệu IP.")
     assert "Tóm tắt Chỉ tiêu Chiến lược báo chí kỳ 2026-Q4 — Quảng Trị" in province.title
     summary = province.text
@@ -79,7 +79,7 @@ def test_whole_province_submission_with_every_action(app: App, province: Chat) -
     assert "Mã biên nhận: CL-2026Q4-QUANGTRI-01" in province.text
     assert "Thời gian: 09:00 21/11/2026" in province.text
     assert "Đúng hạn (hạn nộp 05/12/2026, chuyển sang thứ Hai 07/12/2026 vì trùng ngày nghỉ)" in province.text
-    assert "Còn số liệu tạm ước tính: 2" in province.text
+    assert "Chỉ tiêu 2 vẫn là số liệu tạm ước tính" in province.text
 
     answers = stored(app)
     assert Value.from_json(answers["ct1"].value).share == 62
@@ -108,7 +108,7 @@ def test_note_is_kept_with_the_answer(app: App, province: Chat) -> None:
     assert "Mời Anh/Chị nhập ghi chú cho chỉ tiêu 1" in province.text
     province.send("Số liệu từ Bưu điện tỉnh")
     assert "Đã lưu ghi chú." in province.text and "Ghi chú: Số liệu từ Bưu điện tỉnh" in province.text
-    assert province.title == "Chỉ tiêu 1/9 · Bước 1/7"
+    assert province.title == "Chỉ tiêu 1 · câu 1/7"
     province.send("1.200.000/800.000")
     assert "Đã lưu: 1.200.000/800.000 (60%/40%)" in province.text
     answer = stored(app)["ct1"]
@@ -119,14 +119,14 @@ def test_cancel_note_returns_to_the_question(province: Chat) -> None:
     open_q4(province)
     province.press("Ghi chú")
     province.press("Hủy ghi chú")
-    assert province.title == "Chỉ tiêu 1/9 · Bước 1/7" and "Giảm tỷ lệ mất cân đối" in province.text
+    assert province.title == "Chỉ tiêu 1 · câu 1/7" and "Giảm tỷ lệ mất cân đối" in province.text
 
 
 def test_required_indicator_cannot_be_skipped_by_typing(province: Chat) -> None:
     open_q4(province)
     province.send("bỏ qua")  # the skip word is understood, and refused with the reason
     assert "Câu này bắt buộc, không bỏ qua được." in province.text
-    assert province.title == "Chỉ tiêu 1/9 · Bước 1/7"
+    assert province.title == "Chỉ tiêu 1 · câu 1/7"
 
 
 def test_back_on_the_first_question_says_so(province: Chat) -> None:
@@ -146,7 +146,7 @@ def test_draft_then_resume_with_a_new_service_instance(app: App, province: Chat)
 
     restarted = Chat(DialogueService(app.uow, app.clock, Engine()), province.sender.user_id)
     restarted.send("/nop")
-    assert restarted.title == "Chỉ tiêu 2/9 · Bước 2/7"
+    assert restarted.title == "Chỉ tiêu 2 · câu 2/7"
     assert "(Giá trị sắp nhập sẽ được đánh dấu là số liệu tạm ước tính.)" in restarted.text
     restarted.send("120.500/150.000")
     assert "(tạm ước tính)" in restarted.text
@@ -161,7 +161,7 @@ def test_pause_keeps_the_draft_and_nop_continues(province: Chat) -> None:
     province.send("nop")
     assert "kỳ nào" in province.text and any("nháp 1/7" in label for label in province.labels)
     province.press("2026-Q4")
-    assert province.title == "Chỉ tiêu 2/9 · Bước 2/7"
+    assert province.title == "Chỉ tiêu 2 · câu 2/7"
 
 
 def test_cannot_send_with_missing_required_answers(province: Chat) -> None:
@@ -170,7 +170,7 @@ def test_cannot_send_with_missing_required_answers(province: Chat) -> None:
     province.press("Bỏ qua")
     province.send("/huy")
     province.send("/nop 2026-Q4")
-    assert province.title == "Chỉ tiêu 2/9 · Bước 2/7"
+    assert province.title == "Chỉ tiêu 2 · câu 2/7"
 
 
 def test_change_one_answer_from_the_review(app: App, province: Chat) -> None:
@@ -178,7 +178,7 @@ def test_change_one_answer_from_the_review(app: App, province: Chat) -> None:
     province.press("Sửa một câu")
     assert "Anh/Chị muốn sửa câu nào?" in province.text
     province.press("2. Người dân")
-    assert province.title == "Chỉ tiêu 2/9 · Bước 2/7" and "Đã nhập: 120.500/150.000 (80,3%)" in province.text
+    assert province.title == "Chỉ tiêu 2 · câu 2/7" and "Đã nhập: 120.500/150.000 (80,3%)" in province.text
     province.send("121.000/150.000")
     province.press("Bỏ qua")
     assert "Tóm tắt" in province.title and "121.000/150.000" in province.text

@@ -18,24 +18,24 @@ def typed_to_section_iv(chat: Chat) -> None:
     """Province, CL 2026-Q4, typed only: indicators 1 and 2 with comparisons, then Mục III."""
     chat.send("nop")
     chat.send("2")  # the 2nd period offered (2026-Q4), typed without the slash
-    assert chat.title == "Chỉ tiêu 1/9 · Bước 1/7", chat.text
+    assert chat.title == "Chỉ tiêu 1 · câu 1/7", chat.text
     chat.send("62%/38%")
     chat.send("Thái Lan 55%/45%")
     chat.send("120.500/150.000")
     chat.send("bo qua")
-    assert chat.title == "Mục III · Bước 3/7", chat.text
+    assert chat.title == "Mục III · câu 3/7", chat.text
     chat.send("1. Xu hướng tăng nhờ phủ sóng số.")
-    assert chat.title == "Mục IV · Bước 4/7", chat.text
+    assert chat.title == "Mục IV · câu 4/7", chat.text
 
 
 def test_back_typed_at_a_free_text_question_goes_back_and_saves_nothing(app: App, province: Chat) -> None:
     typed_to_section_iv(province)
     province.send("1. Tương đương mức trung bình ASEAN.")
-    assert province.title == "Mục V · Bước 5/7"
+    assert province.title == "Mục V · câu 5/7"
     province.send("quay lai")
-    assert province.title == "Mục IV · Bước 4/7" and "Đã lưu" not in province.text
+    assert province.title == "Mục IV · câu 4/7" and "Đã lưu" not in province.text
     province.send("  Quay Lại ")
-    assert province.title == "Mục III · Bước 3/7" and "Đã lưu" not in province.text
+    assert province.title == "Mục III · câu 3/7" and "Đã lưu" not in province.text
     answers = stored(app)
     assert answers["intl"].raw_text == "1. Tương đương mức trung bình ASEAN."
     assert answers["trend"].raw_text == "1. Xu hướng tăng nhờ phủ sóng số."
@@ -50,7 +50,7 @@ def test_keep_typed_keeps_the_answer_with_or_without_diacritics(app: App, provin
         province.send("/nop 2026-Q4")
         province.send("sua")
         province.send("III")  # the number of the question in the change list
-        assert province.title == "Mục III · Bước 3/7", province.text
+        assert province.title == "Mục III · câu 3/7", province.text
         province.send(word)
         assert "Giữ nguyên câu trả lời." in province.text and "Tóm tắt" in province.title, word
         province.send("luu nhap")
@@ -65,7 +65,7 @@ def test_skip_typed_at_a_comparison_stores_nothing_and_keeps_an_earlier_one(app:
     province.send("/nop 2026-Q4")
     province.send("62%/38%")
     province.send("bo qua")
-    assert "Bỏ qua so sánh quốc tế." in province.text and province.title == "Chỉ tiêu 2/9 · Bước 2/7"
+    assert "Bỏ qua so sánh quốc tế." in province.text and province.title == "Chỉ tiêu 2 · câu 2/7"
     assert stored(app)["ct1"].comparison is None
     province.send("quay lai")
     province.send("giu nguyen")  # indicator 1 kept, its comparison asked again
@@ -84,7 +84,7 @@ def test_skip_on_an_answered_optional_question_keeps_the_answer_and_says_so(app:
     assert "Bỏ qua" in province.labels and "Giữ nguyên" in province.labels
     province.press("Bỏ qua")
     assert "Giữ câu trả lời trước: 1. Tương đương mức trung bình ASEAN." in province.text
-    assert province.title == "Mục V · Bước 5/7"
+    assert province.title == "Mục V · câu 5/7"
     answers = stored(app)
     assert not answers["intl"].skipped and answers["intl"].raw_text == "1. Tương đương mức trung bình ASEAN."
 
@@ -93,7 +93,7 @@ def test_an_answer_merely_containing_button_words_is_an_answer(app: App, provinc
     typed_to_section_iv(province)
     province.send("Quay lại mô hình cũ, bỏ qua khâu trung gian, giữ nguyên chất lượng")
     assert "Đã lưu: Quay lại mô hình cũ, bỏ qua khâu trung gian, giữ nguyên chất lượng" in province.text
-    assert province.title == "Mục V · Bước 5/7"
+    assert province.title == "Mục V · câu 5/7"
 
 
 def test_send_typed_at_the_review_sends(app: App, province: Chat) -> None:
@@ -117,7 +117,7 @@ def test_period_choice_by_number_code_or_slash_and_never_the_menu(province: Chat
     province.send("/nop")
     assert [label[:3] for label in province.labels] == [f"{i}. " for i in range(1, len(province.labels) + 1)]
     province.send("/2")
-    assert "kỳ 2026-Q4" in province.text and province.title == "Chỉ tiêu 1/9 · Bước 1/7"
+    assert "kỳ 2026-Q4" in province.text and province.title == "Chỉ tiêu 1 · câu 1/7"
     province.send("/huy")
     province.send("nop")
     province.send("2026-Q3")
@@ -145,7 +145,7 @@ def test_change_list_by_number_and_back_to_the_summary(province: Chat) -> None:
     assert "Tóm tắt" in province.title
     province.send("sua")
     province.send("2")
-    assert province.title == "Chỉ tiêu 2/9 · Bước 2/7"
+    assert province.title == "Chỉ tiêu 2 · câu 2/7"
 
 
 def test_unusual_value_confirmed_or_declined_in_words(app: App, province: Chat) -> None:
@@ -202,7 +202,7 @@ def test_ordinary_phrasings_of_numbers(app: App, registered: Callable[..., Chat]
     analyst = registered("CBC", "analyst")  # Cục Báo chí answers indicators 3-9 itself
     analyst.send("nop")
     analyst.send("2")
-    assert "Chỉ tiêu 3/9" in analyst.title, analyst.text
+    assert "Chỉ tiêu 3 · câu" in analyst.title, analyst.text
     analyst.send("giảm 12,5%")
     assert "Đã lưu: -12,5%" in analyst.text
     analyst.send("bo qua")
@@ -214,7 +214,7 @@ def test_ordinary_phrasings_of_numbers(app: App, registered: Callable[..., Chat]
     analyst.send("bo qua")
     analyst.send("180/300")
     analyst.send("bo qua")
-    assert "Chỉ tiêu 7/9" in analyst.title, analyst.text
+    assert "Chỉ tiêu 7 · câu" in analyst.title, analyst.text
     analyst.send("khoảng 8")
     assert "Đã lưu: 8 (tạm ước tính)" in analyst.text
     with app.uow() as uow:
@@ -241,7 +241,7 @@ def test_a_refusal_never_suggests_what_the_question_refuses(province: Chat) -> N
     province.send("bo qua")
     province.send("tám mươi phần trăm")  # indicator 2 demands the counts
     assert "Câu này cần tử số/mẫu số" in province.text and "120.500/150.000" in province.text
-    assert "tỷ lệ phần trăm" not in province.text.split("Chưa nhận được")[1].split("\n")[0]
+    assert "tỷ lệ phần trăm" not in province.text.split("Chưa hợp lệ")[1].split("\n")[0]
 
 
 BUTTON_WORDS = {"quay lai", "quay lại", "giữ nguyên", "giu nguyen", "bo qua", "bỏ qua", "gui", "gửi", "sua", "2", "III"}
@@ -251,26 +251,26 @@ def test_a_whole_form_1_typed_in_words_only(app: App, province: Chat) -> None:
     """No button pressed: every step reached and answered by typing, loosely, as on a phone."""
     script = [
         ("nop", "Anh/Chị muốn nộp số liệu cho kỳ nào?"),
-        ("2", "Chỉ tiêu 1/9 · Bước 1/7"),
+        ("2", "Chỉ tiêu 1 · câu 1/7"),
         ("62/38", "So sánh quốc tế cho chỉ tiêu 1"),
-        ("Thái Lan khoảng 55%/45%", "Chỉ tiêu 2/9 · Bước 2/7"),
+        ("Thái Lan khoảng 55%/45%", "Chỉ tiêu 2 · câu 2/7"),
         ("80%", "Câu này cần cả tử số/mẫu số"),  # counts demanded: refused, nothing stored
-        ("quay lai", "Chỉ tiêu 1/9 · Bước 1/7"),
+        ("quay lai", "Chỉ tiêu 1 · câu 1/7"),
         ("giu nguyen", "So sánh quốc tế cho chỉ tiêu 1"),
         ("bo qua", "Giữ so sánh quốc tế đã nhập trước: Thái Lan khoảng 55%/45%"),
         ("tạm 120.500/150.000", "Đã lưu: 120.500/150.000 (80,3%) (tạm ước tính)"),
         ("ko co", "Đã ghi nhận chỉ tiêu 2 không có so sánh quốc tế."),
-        ("1. Tỷ lệ tiếp cận tăng nhờ phủ sóng phát thanh số.", "Mục IV · Bước 4/7"),
+        ("1. Tỷ lệ tiếp cận tăng nhờ phủ sóng phát thanh số.", "Mục IV · câu 4/7"),
         ("Bỏ qua", "Đã bỏ qua câu này."),
-        ("quay lại", "Mục IV · Bước 4/7"),
-        ("Quay Lai", "Mục III · Bước 3/7"),
-        ("giữ nguyên", "Mục IV · Bước 4/7"),
-        ("1. Tương đương mức trung bình ASEAN.", "Mục V · Bước 5/7"),
+        ("quay lại", "Mục IV · câu 4/7"),
+        ("Quay Lai", "Mục III · câu 3/7"),
+        ("giữ nguyên", "Mục IV · câu 4/7"),
+        ("1. Tương đương mức trung bình ASEAN.", "Mục V · câu 5/7"),
         ("không có", "Đã lưu: Không có"),
-        ("1. Đề nghị hỗ trợ công cụ đo lượng truy cập.", "Mục VII · Bước 7/7"),
+        ("1. Đề nghị hỗ trợ công cụ đo lượng truy cập.", "Mục VII · câu 7/7"),
         ("1. Năm 2026 hoàn thành các chỉ tiêu; bỏ qua khâu trung gian.", "Tóm tắt"),
         ("sua", "Anh/Chị muốn sửa câu nào?"),
-        ("1", "Chỉ tiêu 1/9 · Bước 1/7"),
+        ("1", "Chỉ tiêu 1 · câu 1/7"),
         ("1.200.000/800.000", "Đã lưu: 1.200.000/800.000 (60%/40%)"),
         ("bo qua", "Tóm tắt"),  # changing one answer: back to the summary, the comparison kept
         ("gửi", "Đã nhận số liệu"),
@@ -319,7 +319,7 @@ def test_a_whole_form_2_typed_in_words_only(app: App, registered: Callable[..., 
               "không có", "1. Doanh thu số thấp.", "1. Đầu tư đồng bộ.", "Không có", "1. Nền tảng dùng chung."]
     for text in typed:
         agency.send(text)
-        assert "Chưa nhận được" not in agency.text, (text, agency.text)
+        assert "Chưa hợp lệ" not in agency.text, (text, agency.text)
     assert "Tóm tắt" in agency.title, agency.text
     agency.send("Gửi")
     assert agency.title == "Đã nhận số liệu", agency.text

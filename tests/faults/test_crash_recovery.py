@@ -26,14 +26,14 @@ TARGET_KILLS = 51  # three whole submissions with a kill at every step
 
 # (kind, input, a fragment the reply to it must contain)
 SCRIPT: list[tuple[str, str, str]] = [
-    ("text", "/nop 2026-Q4", "Chỉ tiêu 1/9"),
-    ("text", "65/30", "Chưa nhận được"),
+    ("text", "/nop 2026-Q4", "Chỉ tiêu 1 · "),
+    ("text", "65/30", "Chưa hợp lệ"),
     ("text", "62%/38%", "So sánh quốc tế cho chỉ tiêu 1"),
-    ("text", "Thái Lan 55%/45%", "Chỉ tiêu 2/9"),
-    ("text", "80%", "Chưa nhận được"),
+    ("text", "Thái Lan 55%/45%", "Chỉ tiêu 2 · "),
+    ("text", "80%", "Chưa hợp lệ"),
     ("press", "Quay lại", "Đã nhập: 62%/38%"),
     ("press", "Giữ nguyên", "So sánh quốc tế cho chỉ tiêu 1"),
-    ("press", "Bỏ qua", "Chỉ tiêu 2/9"),
+    ("press", "Bỏ qua", "Chỉ tiêu 2 · "),
     ("press", "Tạm ước tính", "tạm ước tính"),
     ("text", "120.500/150.000", "So sánh quốc tế cho chỉ tiêu 2"),
     ("text", "Malaysia 90%", "Mục III"),

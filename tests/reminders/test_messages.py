@@ -111,7 +111,7 @@ def test_the_button_continues_right_where_the_draft_stopped(app: App, bot: Bot) 
     chat.press("Bỏ qua")  # no international comparison
     chat.send("120.500/150.000")
     chat.press("Bỏ qua")
-    assert chat.title == "Mục III · Bước 3/7"
+    assert chat.title == "Mục III · câu 3/7"
     chat.send("/huy")
     settle(app)
     app.clock.set(vn(2026, 12, 4, 8, 30))
@@ -120,7 +120,7 @@ def test_the_button_continues_right_where_the_draft_stopped(app: App, bot: Bot) 
     assert "còn 5/7 câu chưa trả lời: III, IV, V, VI, VII" in nudge.text
     chat.replies = [nudge]
     chat.press("Tiếp tục nhập")
-    assert chat.title == "Mục III · Bước 3/7"
+    assert chat.title == "Mục III · câu 3/7"
 
 
 def test_button_data_fits_telegram(app: App, bot: Bot) -> None:

@@ -30,13 +30,13 @@ def test_tonghop_sends_text_chart_and_workbook(app: App, registered: Callable[..
     assert kinds(analyst) == ["TextOut", "ImageOut", "DocumentOut"]
     text, image, doc = analyst.replies
     assert isinstance(text, TextOut) and isinstance(image, ImageOut) and isinstance(doc, DocumentOut)
-    assert text.title == "Tổng hợp Chỉ tiêu Chiến lược báo chí kỳ 2025-Q3"
+    assert text.title == "Tổng hợp Chỉ tiêu Chiến lược báo chí · Quý III/2025"
     assert len(text.title) + len(text.text) < 4096
     assert "Phạm vi: Cục Báo chí" in text.text  # the analyst's unit, whose subtree is every unit
     assert "Đã nộp 4/35 đơn vị: đúng hạn 3, muộn 1." in text.text
     assert "2. Người dân vùng sâu, xa tiếp cận báo chí thiết yếu: 82% (229.500/280.000) (tạm: 1)" in text.text
-    assert image.data.startswith(b"\x89PNG") and image.filename == "tonghop-CL-2025-Q3.png"
-    assert doc.filename == "tonghop-CL-2025-Q3.xlsx" and doc.data.startswith(b"PK")
+    assert image.data.startswith(b"\x89PNG") and image.filename == "tonghop-CL-2025-Q3-CBC-20261121-0900.png"
+    assert doc.filename == "tonghop-CL-2025-Q3-CBC-20261121-0900.xlsx" and doc.data.startswith(b"PK")
 
 
 def test_analyst_of_a_province_sees_only_its_subtree(app: App, registered: Callable[..., Chat]) -> None:
@@ -65,7 +65,7 @@ def test_commands_typed_without_slash_and_bad_arguments(app: App, registered: Ca
     load(app, CL_Q3)
     analyst = registered("CBC", "analyst")
     analyst.send("tong hop 2025-Q3")
-    assert analyst.title == "Tổng hợp Chỉ tiêu Chiến lược báo chí kỳ 2025-Q3"
+    assert analyst.title == "Tổng hợp Chỉ tiêu Chiến lược báo chí · Quý III/2025"
     analyst.send("/tonghop 2031-Q1")
     assert kinds(analyst) == ["TextOut"] and "Không có kỳ «2031-Q1»" in analyst.text
     analyst.send("/chitieu 42 2025-Q3")
@@ -76,13 +76,13 @@ def test_commands_typed_without_slash_and_bad_arguments(app: App, registered: Ca
 
 def test_default_period_and_english(app: App, registered: Callable[..., Chat]) -> None:
     analyst = registered("CBC", "analyst")
-    analyst.send("/tonghop")  # 21/11/2026: CDS 2026 is due for provinces' agencies on 25/11 (within 14 days)
-    assert analyst.title == "Tổng hợp Chuyển đổi số báo chí kỳ 2026"
+    analyst.send("/tonghop CDS")  # 21/11/2026: CDS 2026 is due for provinces' agencies on 25/11 (within 14 days)
+    assert analyst.title == "Tổng hợp Chuyển đổi số báo chí · Năm 2026"
     analyst.send("/tonghop CL")  # CL 2026-Q4 is due 05/12, beyond CL's 7-day lead: the latest is Q3
-    assert analyst.title.endswith("kỳ 2026-Q3")
+    assert analyst.title.endswith("· Quý III/2026")
     analyst.send("/lang en")
     analyst.send("/thieu CL")
-    assert analyst.title == "Units not submitted or still provisional: Chỉ tiêu Chiến lược báo chí, period 2026-Q3"
+    assert analyst.title == "Units not submitted or still provisional: Chỉ tiêu Chiến lược báo chí · Q3 2026"
 
 
 def test_answers_given_in_the_dialogue_are_summarised(app: App, registered: Callable[..., Chat]) -> None:

@@ -33,7 +33,7 @@ def run(*args: str):  # noqa: ANN201 - click's Result
 def test_report_text_to_stdout(env: Path) -> None:
     result = run("report", "--period", "2025-Q3")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("Tổng hợp Chỉ tiêu Chiến lược báo chí kỳ 2025-Q3\nPhạm vi: Toàn quốc")
+    assert result.stdout.startswith("Tổng hợp Chỉ tiêu Chiến lược báo chí · Quý III/2025\nPhạm vi: Toàn quốc")
     assert "Đã nộp 4/35 đơn vị" in result.stdout
 
 
@@ -70,7 +70,7 @@ def test_export_raw_answers(env: Path) -> None:
 @pytest.mark.parametrize(("args", "message"), [
     (("report", "--period", "2025-Q9"), "error: There is no period «2025-Q9»"),
     (("report", "--period", "2025-Q3", "--form", "XX"), "error: There is no form «XX»"),
-    (("report", "--period", "2026", "--form", "CL"), "error: There is no period «2026» (forms CL)"),
+    (("report", "--period", "2026", "--form", "CL"), "error: There is no period «2026». Periods there are: form CL from Q1 2023"),
     (("report", "--period", "2025-Q3", "--unit", "NOWHERE"), "error: There is no unit with code «NOWHERE»"),
     (("report", "--period", "2025-Q3", "--format", "pdf"), "error: Format «pdf» is not available"),
     (("export", "--period", "2025-Q3", "--format", "png"), "error: Format «png» is not available"),
@@ -83,7 +83,8 @@ def test_bad_arguments_are_one_line_errors_with_exit_code_2(env: Path, args: tup
     assert result.stdout == ""
 
 
-def test_report_needs_a_period(env: Path) -> None:
-    result = run("report")
-    assert result.exit_code == 2 and "--period" in result.stderr
+def test_report_without_a_period_takes_the_default_of_tonghop(env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLOCK_NOW", "2026-11-21T09:00:00+07:00")
+    result = run("report", "--form", "CL", "--format", "png")  # CL's latest round due or near on 21/11/2026
+    assert result.exit_code == 0 and "wrote tonghop-CL-2026-Q3.png" in result.stderr
 

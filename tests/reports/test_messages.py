@@ -45,7 +45,7 @@ def test_a_long_list_is_cut_and_sent_whole_as_a_workbook(app: App, registered: C
     analyst.send("/thieu 2026")
     assert [type(r).__name__ for r in analyst.replies] == ["TextOut", "DocumentOut"]
     assert analyst.replies[0].text.endswith("… danh sách đầy đủ trong tệp Excel gửi kèm.")
-    assert len(analyst.replies[0].text) < 4000 and analyst.replies[1].filename == "thieu-CDS-2026.xlsx"
+    assert len(analyst.replies[0].text) < 4000 and analyst.replies[1].filename == "thieu-CDS-2026-BTC-20261121-0900.xlsx"
 
 
 def test_a_form_nobody_in_the_scope_answers(app: App, registered: Callable[..., Chat]) -> None:

@@ -24,7 +24,7 @@ def test_thieu_lists_not_started_drafts_and_provisional_with_focal_persons(
     analyst = registered("CBC", "analyst")
     analyst.send("/thieu 2025-Q3")
     text = analyst.text
-    assert analyst.title == "Đơn vị chưa nộp, còn số liệu tạm: Chỉ tiêu Chiến lược báo chí kỳ 2025-Q3"
+    assert analyst.title == "Đơn vị chưa nộp, còn số liệu tạm: Chỉ tiêu Chiến lược báo chí · Quý III/2025"
     assert "Chưa nộp 31/35 đơn vị · đã nộp nhưng còn số liệu tạm ước tính: 2" in text
     assert "• An Giang — chưa bắt đầu, quá hạn 411 ngày · Đầu mối: chưa có đầu mối đăng ký" in text
     assert ("• Lai Châu — đang nhập (đã trả lời 2 câu), quá hạn 411 ngày · Đầu mối: "
@@ -66,7 +66,7 @@ def test_chitieu_sorts_flags_outliers_and_names_the_missing(app: App, registered
     analyst = registered("CBC", "analyst")
     analyst.send("/chitieu 2 2025-Q3")
     text = analyst.text
-    assert analyst.title == "Chỉ tiêu 2 · 2025-Q3: Người dân vùng sâu, xa tiếp cận báo chí thiết yếu"
+    assert analyst.title == "Chỉ tiêu 2 · Chỉ tiêu Chiến lược báo chí · Quý III/2025: Người dân vùng sâu, xa tiếp cận báo chí thiết yếu"
     assert "Tổng hợp: 71,7% (430/600)" in text
     assert "Ngưỡng bất thường (1,5×IQR): dưới 73% hoặc trên 93%" in text
     assert "1. Huế: 88/100 (88%)\n2. Sơn La: 40/100" not in text

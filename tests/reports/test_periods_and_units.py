@@ -75,4 +75,4 @@ def test_words_that_are_not_periods_are_refused(app: App, registered: Callable[.
     analyst.send("/tonghop soon")
     assert analyst.text.strip() == "Không hiểu «soon». Ví dụ: /tonghop 2026-Q3 CL, /thieu 2026, /chitieu 2 2026-Q3."
     analyst.send("/thieu 2026 CL")
-    assert "Không có kỳ «2026» (biểu CL)" in analyst.text
+    assert "Không có kỳ «2026». Các kỳ hiện có: biểu CL từ Quý I/2023 đến" in analyst.text

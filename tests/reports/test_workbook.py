@@ -64,7 +64,7 @@ def test_annex_rows_hold_each_quarter_and_targets(book: openpyxl.Workbook) -> No
     assert row2[2] == "70,4% (190.000/270.000)" and row2[4] == "82% (229.500/280.000) (tạm ước tính)"
     assert ws.cell(10, 3).value == "Cục Báo chí" and ws.cell(10, 8).value == "+15% (1.150/1.000)"
     assert ws.cell(11, 8).value == "-5%" and ws.cell(11, 9).value == "Cục Báo chí: +84 ASEAN"
-    assert ws.cell(15, 11).value == "15 (5,6%) (5-10%)"
+    assert ws.cell(15, 11).value == "15 cơ quan (5,6%; mục tiêu 5–10%)"
 
 
 def test_annex_notes_and_sections(book: openpyxl.Workbook) -> None:

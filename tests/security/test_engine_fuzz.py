@@ -128,7 +128,7 @@ class Harness:
         if isinstance(expected, Refusal):
             self.refused += 1
             said = self.chat.text
-            assert f"Chưa nhận được: {expected.render('vi')}" in said, (text, said)
+            assert f"Chưa hợp lệ: {expected.render('vi')}" in said, (text, said)
             assert len(replies) == 1 and replies[0].title == self.title, f"{text!r} moved the dialogue: {said}"
             if self.inputs % 250 == 0:
                 self.audit()

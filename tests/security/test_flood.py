@@ -74,9 +74,9 @@ async def test_a_flood_from_one_person_neither_stalls_another_nor_corrupts_state
         assert numbers == list(range(1, len(numbers) + 1)), (key, numbers)
     assert state["mode"] == "review", state
     texts = [m.text or "" for m in fake_telegram.sent_to(FLOODER)[start:]]
-    assert sum("Chưa nhận được" in t for t in texts) == 3, "each refused figure refused once"
+    assert sum("Chưa hợp lệ" in t for t in texts) == 3, "each refused figure refused once"
     saved = [t for t in texts if "Đã lưu" in t]
-    assert saved[0].startswith("Chỉ tiêu 1/9") or "62%/38%" in saved[0]
+    assert saved[0].startswith("Chỉ tiêu 1 · ") or "62%/38%" in saved[0]
     assert sum("Anh/Chị chọn một nút bên dưới" in t for t in texts) == len(FLOOD) - len(PATH)
     app.close()
 

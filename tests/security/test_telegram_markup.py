@@ -61,7 +61,7 @@ async def test_stickers_photos_files_and_voice_get_a_clear_reply_and_the_questio
     async with running_bot(app):
         await lan.say(f"/start {invite(app, 'QUANGTRI')}")
         question = await lan.say("/nop 2026-Q4")
-        assert question.text.startswith("Chỉ tiêu 1/9")
+        assert question.text.startswith("Chỉ tiêu 1 · ")
         sends = {
             "sticker": lambda: fake_telegram.user_sends_sticker(USER + 1),
             "photo": lambda: fake_telegram.user_sends_photo(USER + 1, caption="<b>62/38</b>"),
@@ -76,7 +76,7 @@ async def test_stickers_photos_files_and_voice_get_a_clear_reply_and_the_questio
             said = "\n".join(m.text or "" for m in messages[before:])
             assert "Anh/Chị vui lòng nhập câu trả lời bằng chữ" in said, (kind, said)
             await fake_telegram.wait_for_async(
-                lambda: (fake_telegram.sent_to(USER + 1)[-1].text or "").startswith("Chỉ tiêu 1/9"))
+                lambda: (fake_telegram.sent_to(USER + 1)[-1].text or "").startswith("Chỉ tiêu 1 · "))
         saved = await lan.say("62/38")
         assert "Đã lưu: 62%/38%" in saved.text, "the question was still the same after every file"
     app.close()
@@ -89,9 +89,9 @@ def test_long_replies_are_never_cut_inside_an_entity_or_the_title() -> None:
 
     for offset in range(14):
         typed = "đ" * offset + "x<&>\"" * 2000 + " cuối"
-        chunks = split_text(render_html(TextOut(typed, title="Mục III · Bước 3/7")))
+        chunks = split_text(render_html(TextOut(typed, title="Mục III · câu 3/7")))
         assert len(chunks) > 1 and all(len(c) <= 4096 for c in chunks)
         shown = [parse_html(c)[0] for c in chunks]  # each as Telegram reads it (raises on broken markup)
-        assert shown[0].startswith("Mục III · Bước 3/7\n")
-        joined = "".join(shown).removeprefix("Mục III · Bước 3/7\n")
+        assert shown[0].startswith("Mục III · câu 3/7\n")
+        joined = "".join(shown).removeprefix("Mục III · câu 3/7\n")
         assert joined.replace(" ", "") == typed.replace(" ", ""), f"offset {offset}: text lost or garbled"

@@ -44,9 +44,11 @@ def assert_as_chat(doc: Element, chat_title: str, chat_text: str) -> None:
 def test_the_overview_says_what_tonghop_says_by_default(web: tuple[App, World]) -> None:
     app, world = web
     c = signed_in(app, world.cbc)
-    world.cbc.send("/tonghop")
+    world.cbc.send("/tonghop")  # two forms collected: the chat gives one section per form, CDS 2026 among them
+    assert "■ Chuyển đổi số báo chí — Năm 2026" in world.cbc.text
+    world.cbc.send("/tonghop CDS")  # the page shows the latest of them in full, as `/tonghop CDS` does
     assert_as_chat(page(c.get("/w/tong-hop").text), world.cbc.title, world.cbc.text)
-    assert world.cbc.title == "Tổng hợp Chuyển đổi số báo chí kỳ 2026"  # the chat's own default on 21/11/2026
+    assert world.cbc.title == "Tổng hợp Chuyển đổi số báo chí · Năm 2026"  # the chat's own default on 21/11/2026
 
 
 def test_the_overview_says_what_tonghop_says_for_a_period(backend: tuple[App, World]) -> None:

@@ -39,7 +39,7 @@ async def test_follower_registers_with_a_bare_code_and_submits_form2_across_a_to
             assert [t for t, _ in fake.buttons_of(q1)][:2] == ["Có", "Không"]
             await user.press("Có")
             wrong = await user.say("có lẽ")
-            assert "Chưa nhận được" in wrong["text"] and wrong["text"].startswith("Câu 2/23")
+            assert "Chưa hợp lệ" in wrong["text"] and wrong["text"].startswith("Câu 2/23")
             for answer in ("có", "không", "có"):
                 await user.say(answer)
             await user.press("Bỏ qua")  # question 5 is optional
