@@ -81,7 +81,7 @@ class BodyLimit:
         async def limited_receive() -> Message:
             if state["refused"]:
                 return {"type": "http.disconnect"}
-            if state["done"]:
+            if state["done"] or state["started"]:  # nothing left to limit (or a response streams: disconnects)
                 return await receive()
             try:
                 async with asyncio.timeout(max(deadline - time.monotonic(), 0.001)):
