@@ -86,7 +86,7 @@ def restore(url: str, source: Path) -> str:
         target = _sqlite_path(url)
         with sqlite3.connect(source) as src:
             _check_sqlite_backup(src, source)
-            private_dir(target.parent)
+            private_dir(target.parent, target.name)
             with sqlite3.connect(target) as dst:
                 src.backup(dst)
         private_sqlite_files(target)

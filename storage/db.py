@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 import tempfile
@@ -13,6 +14,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+log = logging.getLogger(__name__)
+
 
 def is_sqlite(url: str) -> bool:
     """True for a SQLite URL."""
@@ -23,11 +26,13 @@ PRIVATE_DIR, PRIVATE_FILE = 0o700, 0o600
 SQLITE_SIDE_FILES = ("", "-wal", "-shm", "-journal")
 
 
-def private_dir(path: Path) -> None:
+def private_dir(path: Path, owner: str | None = None) -> None:
     """Create `path` (and its parents) readable by this user only; tighten it if it is the bot's own folder.
 
-    An existing folder is made 0700 only when it is ours and not a shared place (the working directory, the
-    home directory, a temporary folder, the root): `sqlite:///chitieu.sqlite3` must not lock the cwd.
+    An existing folder is made 0700 only when it is ours and holds nothing but the bot's files (`owner`: the
+    database file's name, its side files, `files/`), never a shared place (the working directory, the home
+    directory, a temporary folder, the root): `sqlite:///chitieu.sqlite3` must not lock the cwd, nor a
+    database put in /srv lock /srv.
     """
     existed = path.exists()
     path.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
@@ -38,10 +43,16 @@ def private_dir(path: Path) -> None:
     shared = {Path.cwd().resolve(), Path.home().resolve(), Path("/"), Path(tempfile.gettempdir()).resolve()}
     try:
         st = resolved.stat()
+        names = [p.name for p in resolved.iterdir()]
     except OSError:
         return
-    if resolved not in shared and st.st_uid == os.getuid() and stat.S_IMODE(st.st_mode) & 0o077:
+    if resolved in shared or st.st_uid != os.getuid() or not stat.S_IMODE(st.st_mode) & 0o077:
+        return
+    if all(name == "files" or (owner is not None and name.startswith(owner)) for name in names):
         resolved.chmod(stat.S_IMODE(st.st_mode) & 0o700)
+    else:
+        log.warning("%s is readable by other users; the database files in it are 0600 (chmod 700 the folder "
+                    "if it is the bot's own)", resolved)
 
 
 def private_file(path: Path) -> None:
@@ -69,7 +80,7 @@ def _sqlite_engine(url: str, immediate: bool) -> Engine:
     parsed = make_url(url)
     database = Path(parsed.database) if parsed.database and parsed.database != ":memory:" else None
     if database is not None:
-        private_dir(database.parent)
+        private_dir(database.parent, database.name)
         private_sqlite_files(database)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True)
 

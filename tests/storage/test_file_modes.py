@@ -80,3 +80,16 @@ def test_sqlite_backup_written_by_the_cli_is_private(sqlite_url: str, tmp_path: 
     result = CliRunner().invoke(cli, ["db", "backup", str(target)], env={"DATABASE_URL": sqlite_url})
     assert result.exit_code == 0, result.stderr
     assert mode(target) == 0o600
+
+
+def test_a_folder_holding_other_things_is_left_alone(tmp_path: Path) -> None:
+    shared = tmp_path / "srv"
+    shared.mkdir()
+    shared.chmod(0o755)
+    (shared / "www").mkdir()
+    db = Database.connect(f"sqlite:///{shared / 'chitieu.sqlite3'}")
+    with db.engine.connect() as conn:
+        conn.execute(sa.text("select 1"))
+    db.dispose()
+    assert mode(shared) == 0o755, "not the bot's own folder"
+    assert mode(shared / "chitieu.sqlite3") == 0o600
