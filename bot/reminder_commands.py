@@ -19,8 +19,13 @@ def run_now(turn: Turn, _args: str) -> None:
     if not report.decisions:
         turn.say(turn.t("reminders.pass_nothing", at=at))
         return
-    turn.say(turn.t("reminders.pass_done", at=at, sent=report.messages, skipped=report.count(Action.SKIP),
-                    unreachable=report.count(Action.UNREACHABLE)))
+    lines = [turn.t("reminders.pass_done", at=at, sent=report.messages, skipped=report.count(Action.SKIP),
+                    unreachable=report.count(Action.UNREACHABLE))]
+    if report.count(Action.EXPIRED):
+        lines.append(turn.t("reminders.pass_expired", count=report.count(Action.EXPIRED)))
+    if report.count(Action.DEFER):
+        lines.append(turn.t("reminders.pass_deferred", count=report.count(Action.DEFER)))
+    turn.say(" ".join(lines))
 
 
 def reminder_commands(app: App) -> dict[str, ExtraCommand]:

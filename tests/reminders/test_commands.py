@@ -34,6 +34,16 @@ def test_admin_runs_a_pass_and_gets_a_one_line_count(app: App) -> None:
     assert len(outbox(app)) == 1
 
 
+def test_the_count_says_what_was_too_old_to_send(app: App) -> None:
+    add_person(app, "QUANGTRI")  # Q3 (due 05/10) never sent: its last nudge, d+3 of 08/10, is two months old
+    app.clock.set(vn(2026, 12, 7, 8, 45))
+    chat = admin_chat(app)
+    chat.send("/nhacnho")
+    assert chat.text.strip() == ("Lượt nhắc lúc 08:45 07/12/2026: 1 tin nhắc đã xếp gửi, 8 bỏ qua vì đã có nhắc mới "
+                                 "hơn, 0 không liên lạc được. 1 tin nhắc đã quá cũ (quá một ngày làm việc) nên "
+                                 "không gửi.")
+
+
 def test_only_admins_may_run_a_pass(app: App) -> None:
     focal = Chat(app.dialogue_service(), "focal1")
     focal.send(f"/start {invite(app, 'QUANGTRI')}")
