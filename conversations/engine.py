@@ -9,10 +9,11 @@ from conversations.chain import commands as chain
 from conversations.commands import match_command
 from conversations.flows import answering, buttons, info, registration, review, submit, typed
 from conversations.invites import looks_like_code
-from conversations.messages import ButtonIn, CommandIn, Event, FileIn, TextIn
+from conversations.messages import MAX_INBOUND_CHARS, ButtonIn, CommandIn, Event, FileIn, TextIn, typed_length
 from conversations.parsing import echo
 from conversations.state import Mode
 from conversations.turn import Turn
+from storage.values import fmt_number
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ class Engine:
         before = typed.place(turn.state)
         if turn.sender.chat_type != "private":
             self._group(turn, event)
+        elif typed_length(event) > MAX_INBOUND_CHARS:
+            self._too_long(turn, typed_length(event))
         elif isinstance(event, CommandIn):
             self.command(turn, event.name, event.args)
         elif not registration.has_access(turn):
@@ -149,6 +152,15 @@ class Engine:
         """In a group no data is shown or taken; commands get a pointer to the private chat."""
         if isinstance(event, CommandIn):
             turn.say(turn.t("dialogue.group_refused"))
+
+    def _too_long(self, turn: Turn, length: int) -> None:
+        """A message over the limit is not read at all (no parsing, nothing stored); the question is asked again."""
+        turn.say(turn.t("dialogue.too_long", length=fmt_number(length, turn.lang),
+                        limit=fmt_number(MAX_INBOUND_CHARS, turn.lang)))
+        if turn.person is not None and turn.state.mode == Mode.ANSWERING:
+            sheet = _sheet_or_none(turn)
+            if sheet is not None:
+                answering.resume(turn, sheet)
 
     def _file(self, turn: Turn, event: FileIn) -> None:
         """A file, photo or sticker where text was expected."""

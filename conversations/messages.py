@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+# The most characters of one message the bot reads (Telegram's own limit per message). Longer text, commands and
+# button data are refused before any parsing, on every channel: the engine is where they all pass.
+MAX_INBOUND_CHARS = 4096
+
 
 @dataclass(frozen=True)
 class Sender:
@@ -48,6 +52,17 @@ class FileIn:
 
 
 Event = TextIn | CommandIn | ButtonIn | FileIn
+
+
+def typed_length(event: Event) -> int:
+    """How many characters the person typed (or the button carried) in `event`; 0 for a file."""
+    if isinstance(event, TextIn):
+        return len(event.text)
+    if isinstance(event, CommandIn):  # as typed: the slash, the name, a space and the arguments
+        return 1 + len(event.name) + (1 + len(event.args) if event.args else 0)
+    if isinstance(event, ButtonIn):
+        return len(event.data)
+    return 0
 
 
 @dataclass(frozen=True)

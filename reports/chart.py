@@ -1,7 +1,8 @@
 """The summary as a picture: each indicator against its target, and who has submitted.
 
 Drawn with matplotlib's object API on the Agg canvas (no pyplot state, safe in threads) in
-DejaVu Sans, which has every Vietnamese glyph.
+DejaVu Sans, which has every Vietnamese glyph. Every piece of text is drawn as typed (`parse_math=False`): a
+unit or indicator name holding `$` signs is not a formula (`$\\foo{$` made /tonghop fail).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ if TYPE_CHECKING:  # matplotlib is imported when a chart is drawn (~50 MB, 0.3 s
     from matplotlib.figure import Figure
 
 FONT = "DejaVu Sans"
+PLAIN = {"fontfamily": FONT, "parse_math": False}  # every Text the chart draws: literal, never mathtext
 COLOURS = {"on_track": "#2e7d32", "at_risk": "#c62828", "far_exceeding": "#1565c0", "no_target": "#9e9e9e",
            "no_data": "#bdbdbd"}
 PROGRESS = (("on_time", "#2e7d32"), ("late", "#f9a825"), ("drafts", "#90caf9"), ("not_started", "#e0e0e0"))
@@ -51,6 +53,13 @@ TICK_WIDTH = 40  # characters per line of an indicator's name (wrapped, never cu
 LABEL_WIDTH = 52  # characters per line of a value label
 
 
+def _plain(legend):  # noqa: ANN001, ANN202 - matplotlib Legend
+    """The legend's labels drawn as typed (a legend takes no Text properties for them)."""
+    for text in legend.get_texts():
+        text.set_parse_math(False)
+    return legend
+
+
 def _indicators(fig: Figure, ax, s: Summary, lang: str) -> None:  # noqa: ANN001 - matplotlib Axes
     lines = shown_lines(s)
     ys = list(range(len(lines)))[::-1]
@@ -61,20 +70,20 @@ def _indicators(fig: Figure, ax, s: Summary, lang: str) -> None:  # noqa: ANN001
             ax.barh(y, min(pct, CAP), color=colour, hatch="//" if reference else None,
                     alpha=0.55 if reference else 0.9, edgecolor="white", height=0.6)
         ax.text(LABEL_X, y, textwrap.fill(_label(line, lang), LABEL_WIDTH), va="center", fontsize=7.5,
-                fontfamily=FONT, linespacing=1.1)
+                **PLAIN, linespacing=1.1)
     ax.plot([100, 100], [-0.5, len(lines) - 0.5], color="#424242", linestyle="--", linewidth=1)  # bars only
     ax.text(100, len(lines) - 0.45, t("chart.target_line", lang), ha="center", va="bottom", fontsize=8,
-            fontfamily=FONT)
+            **PLAIN)
     names = [textwrap.fill(f"{ln.q.number}. {ln.q.short_label}", TICK_WIDTH) for ln in lines]
-    ax.set_yticks(ys, names, fontsize=8, fontfamily=FONT, linespacing=1.1)
+    ax.set_yticks(ys, names, fontsize=8, **PLAIN, linespacing=1.1)
     ax.set_xlim(0, CAP + 110)
     ax.set_ylim(-0.7, len(lines) - 0.05)
-    ax.set_xticks([0, 25, 50, 75, 100, 125, 150], ["0", "25", "50", "75", "100", "125", "≥150"])
-    ax.set_xlabel(t("chart.x_label", lang), fontsize=8, fontfamily=FONT)
-    ax.set_title(t("chart.indicators_title", lang), fontsize=10, fontfamily=FONT, loc="left")
+    ax.set_xticks([0, 25, 50, 75, 100, 125, 150], ["0", "25", "50", "75", "100", "125", "≥150"], parse_math=False)
+    ax.set_xlabel(t("chart.x_label", lang), fontsize=8, **PLAIN)
+    ax.set_title(t("chart.indicators_title", lang), fontsize=10, **PLAIN, loc="left")
     handles = [ax.bar(0, 0, color=c, label=t(f"status.short_{k}", lang)) for k, c in COLOURS.items() if k != "no_data"]
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=4, frameon=False,
-              prop={"family": FONT, "size": 7})
+    _plain(ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=4, frameon=False,
+                     prop={"family": FONT, "size": 7}))
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
 
@@ -88,15 +97,16 @@ def _progress(ax, s: Summary, lang: str) -> None:  # noqa: ANN001 - matplotlib A
             share = getattr(counts, attr) * 100 / counts.expected if counts.expected else 0
             ax.barh(y, share, left=left, color=colour, height=0.6, label=t(f"chart.{attr}", lang) if y == 0 else None)
             left += share
-        ax.text(101, y, f"{counts.submitted}/{counts.expected}", va="center", fontsize=8, fontfamily=FONT)
-    ax.set_yticks(range(len(kinds)), [t(f"common.kind_{k}", lang) for k, _ in kinds], fontsize=8, fontfamily=FONT)
+        ax.text(101, y, f"{counts.submitted}/{counts.expected}", va="center", fontsize=8, **PLAIN)
+    ax.set_yticks(range(len(kinds)), [t(f"common.kind_{k}", lang) for k, _ in kinds], fontsize=8, **PLAIN)
     c = s.completeness
     ax.set_title(t("chart.progress_title", lang, done=c.submitted, expected=c.expected,
                    rate=fmt_percent(c.rate, lang, 1), on_time=fmt_percent(c.rate_on_time, lang, 1)),
-                 fontsize=10, fontfamily=FONT, loc="left")
+                 fontsize=10, **PLAIN, loc="left")
     ax.set_xlim(0, 110)
-    ax.set_xticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"])
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=4, prop={"family": FONT, "size": 7}, frameon=False)
+    ax.set_xticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"], parse_math=False)
+    _plain(ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=4, prop={"family": FONT, "size": 7},
+                     frameon=False))
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
 
@@ -121,7 +131,7 @@ def summary_figure(s: Summary, lang: str = "vi") -> Figure:
     fig = Figure(figsize=(12, 1.6 + height + 0.5 * kinds + 1.2), dpi=110)
     FigureCanvasAgg(fig)
     grid = fig.add_gridspec(2, 1, height_ratios=[max(height, 0.42) + 0.6, kinds * 0.5 + 0.6], hspace=0.45)
-    fig.suptitle(title(s, lang) + " — " + s.scope.label(lang), fontsize=12, fontfamily=FONT, x=0.01, ha="left")
+    fig.suptitle(title(s, lang) + " — " + s.scope.label(lang), fontsize=12, **PLAIN, x=0.01, ha="left")
     _indicators(fig, fig.add_subplot(grid[0]), s, lang)
     _progress(fig.add_subplot(grid[1]), s, lang)
     fig.subplots_adjust(left=0.25, right=0.99, top=0.93, bottom=0.08)

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, or_, select, true
 from reports.errors import ReportError
 from reports.texts import t
 from storage.models import Role, RoleGrant, Unit
+from storage.repositories.units import starts_with_path
 from storage.uow import UnitOfWork
 
 
@@ -98,7 +99,7 @@ def scope_clause(uow: UnitOfWork, scope: Scope, unit: type[Unit] | object = Unit
     """SQL condition on `units` (or an alias of it) selecting the scope, merged units included."""
     if scope.everything:
         return true()
-    prefixes = [unit.path.startswith(r.path, autoescape=True) for r in scope.roots]  # type: ignore[attr-defined]
+    prefixes = [starts_with_path(unit.path, r.path) for r in scope.roots]  # type: ignore[attr-defined]
     merged = merged_into(uow, scope)
     if merged:
         prefixes.append(unit.id.in_(merged))  # type: ignore[attr-defined]

@@ -75,7 +75,10 @@ def sync_units(uow: UnitOfWork, units: list[UnitDef], source: Path | str = "unit
                 report.unchanged += 1
             for k, v in fields.items():
                 setattr(unit, k, v)
-        uow.units.set_parent(unit, parent)
+        try:
+            uow.units.set_parent(unit, parent)
+        except ValueError as exc:
+            raise CatalogError(source, f"units ({d.code}).parent", str(exc)) from None
     _link_successors(uow, units, source)
     return report
 

@@ -15,7 +15,7 @@ FIRST_YEAR, LAST_YEAR = 1900, 2100
 _ISO = re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})", re.ASCII)
 _DAY_FIRST = re.compile(r"(?P<d>\d{1,2})\s*([/.-])\s*(?P<m>\d{1,2})(?:\s*\2\s*(?P<y>\d{4}|\d{2}))?", re.ASCII)
 _WORDS = re.compile(
-    r"(?:ngay\s*)?(?P<d>\d{1,2})\s*thang\s*(?P<m>\d{1,2})(?:\s*(?:nam|,)?\s*(?P<y>\d{4}))?", re.ASCII
+    r"(?:ngay\s*)?(?P<d>\d{1,2})\s*thang\s*(?P<m>\d{1,2})(?:\s*(?:(?:nam|,)\s*)?(?P<y>\d{4}))?", re.ASCII
 )
 
 

@@ -26,7 +26,7 @@ _BREAKS = re.compile(r"\r\n|[\r\u2028\u2029\x0b\x0c\x85]")
 _BULLETS = re.compile(r"^(?:[•◦▪▫●○■□►▸‣⁃∙·\uf0b7\uf0a7\uf076\uf0d8\uf0fc✓✔]\s*|[-–—*+>]\s+)+")
 _WORD = r"chi\s*tieu|ct|cau|muc|phan|c|#"
 _PREFIXED = re.compile(
-    rf"(?P<word>{_WORD})\s*\.?\s*(?P<num>\d{{1,3}}|[ivx]{{1,6}})(?P<sub>\.[a-z](?![a-z\d]))?"
+    rf"(?P<word>{_WORD})\s*(?:\.\s*)?(?P<num>\d{{1,3}}|[ivx]{{1,6}})(?P<sub>\.[a-z](?![a-z\d]))?"
     r"(?P<sep>\s*[:=)\].,]\s*|\s*[-–—]\s+|\s+|$)")
 _BARE = re.compile(
     r"(?P<num>\d{1,3}|[IVX]{1,6})(?P<sub>\.[a-z](?![a-z\d]))?"

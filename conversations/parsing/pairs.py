@@ -14,7 +14,7 @@ from .text import fold, shorten
 
 SUM_TOLERANCE = Decimal("0.5")
 # The share format_value appends to counts, e.g. "(80,3%)", "(+15%)", "(60%/40%)": accepted and ignored.
-_DERIVED = re.compile(r"(?P<main>.*?)\s*\((?P<derived>[\d\s.,/+\-]*%[\d\s.,%/+\-]*)\)", re.ASCII | re.DOTALL)
+_DERIVED = re.compile(r"(?P<main>.*?)(?<!\s)\s*\((?P<derived>[\d\s.,/+\-]*%[\d\s.,%/+\-]*)\)", re.ASCII | re.DOTALL)
 
 
 def split_derived(text: str) -> tuple[str, bool]:

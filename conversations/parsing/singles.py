@@ -13,7 +13,9 @@ from .spec import Context
 from .text import shorten
 
 _COUNT_AND_SHARE = re.compile(
-    r"(?P<count>[+-]?[^()\-;]+?)\s*(?:\(\s*(?P<paren>[^()]+?)\s*\)|[-;]\s*(?P<tail>[^()]+))"
+    # No two quantifiers next to each other may take the same spaces (that made it cubic on raw whitespace):
+    # the count ends on a non-space (or is one space), the share is stripped in code, not by `\s*` around it.
+    r"(?P<count>[+-]?(?:[^()\-;]*?[^()\-;\s]|\s))\s*(?:\((?P<paren>[^()]+)\)|[-;](?P<tail>[^()]+))"
 )
 
 
@@ -69,6 +71,8 @@ def parse_count_share(text: str, ctx: Context) -> Value:
     if match is None:
         raise _refuse_lone(text, ctx)
     count = read_count(match["count"], ctx, Problem.COUNT_SHARE_FORMAT)
-    share, _ = read_number(match["paren"] or match["tail"], ctx, Problem.COUNT_SHARE_FORMAT)
+    share_typed = (match["paren"].strip() or match["paren"][:1]) if match["paren"] else \
+        (match["tail"].lstrip() or match["tail"][-1:])
+    share, _ = read_number(share_typed, ctx, Problem.COUNT_SHARE_FORMAT)
     check_range(share, Decimal(0), HUNDRED, ctx, percent=True)
     return Value(Shape.COUNT_SHARE, Basis.VALUE, a=count, b=share)

@@ -40,7 +40,7 @@ class Unit(Base):
     name: Mapped[str]
     kind: Mapped[str] = mapped_column(String(16))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
-    path: Mapped[str] = mapped_column(String(1000), index=True)
+    path: Mapped[str] = mapped_column(String(1000), index=True, unique=True)  # rebuilt from parent_id
     active_from: Mapped[date | None]
     active_to: Mapped[date | None]
     successor_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))

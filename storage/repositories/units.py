@@ -4,10 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from storage.models import Unit
 from storage.repositories.base import Repository
+
+
+def path_under(parent: Unit | None, code: str) -> str:
+    """The materialised path of the unit `code` placed under `parent` (a root when None)."""
+    return f"{parent.path if parent else '/'}{code}/"
+
+
+def starts_with_path(column: ColumnElement[str] | object, path: str) -> ColumnElement[bool]:
+    """`column LIKE path%` with `%`, `_` and the escape character in `path` taken literally."""
+    return column.startswith(path, autoescape=True, escape="\\")  # type: ignore[attr-defined, no-any-return]
 
 
 class UnitRepository(Repository):
@@ -26,18 +36,49 @@ class UnitRepository(Repository):
         return self.session.scalars(select(Unit).order_by(Unit.path)).all()
 
     def add(self, unit: Unit) -> Unit:
-        """Add a unit; call `set_parent` after to give it a path."""
+        """Add a unit (a root until `set_parent` places it: paths are unique, so never left empty)."""
+        if not unit.path:
+            unit.path = path_under(None, unit.code)
         self.session.add(unit)
         return unit
 
     def set_parent(self, unit: Unit, parent: Unit | None) -> None:
-        """Attach `unit` under `parent`, rewriting the paths of its whole subtree."""
-        old = unit.path
+        """Attach `unit` under `parent` and rebuild the paths of its whole subtree from `parent_id`.
+
+        The subtree is walked by `parent_id`, never by matching the old path, so a code holding `_` or `%`
+        cannot drag another unit along. Placing a unit under itself or one of its own descendants is refused.
+        """
+        if parent is not None and self._is_ancestor_or_self(unit, parent):
+            raise ValueError(f"unit {unit.code} cannot be placed under {parent.code}: "
+                             f"{parent.code} is {unit.code} itself or one of the units below it")
         unit.parent_id = parent.id if parent else None
-        unit.path = f"{parent.path if parent else '/'}{unit.code}/"
-        if old and old != unit.path:
-            for child in self.session.scalars(select(Unit).where(Unit.path.startswith(old), Unit.id != unit.id)):
-                child.path = unit.path + child.path[len(old):]
+        new = path_under(parent, unit.code)
+        if unit.path == new:
+            return
+        unit.path = new
+        pending, seen = [unit], {unit.id}
+        while pending:
+            above = pending.pop()
+            if above.id is None:
+                continue
+            for child in self.session.scalars(select(Unit).where(Unit.parent_id == above.id)):
+                if child.id not in seen:
+                    seen.add(child.id)
+                    child.path = path_under(above, child.code)
+                    pending.append(child)
+
+    def _is_ancestor_or_self(self, unit: Unit, other: Unit) -> bool:
+        """True when `unit` is `other` or above it, following `parent_id` (not paths)."""
+        if unit.id is None:
+            return other is unit
+        seen: set[int] = set()
+        current: Unit | None = other
+        while current is not None and current.id not in seen:
+            if current.id == unit.id:
+                return True
+            seen.add(current.id)
+            current = self.session.get(Unit, current.parent_id) if current.parent_id else None
+        return False
 
     def children(self, unit: Unit) -> Sequence[Unit]:
         """The units directly below `unit` (the ones it collects from), by code."""
@@ -45,7 +86,7 @@ class UnitRepository(Repository):
 
     def subtree(self, unit: Unit) -> Sequence[Unit]:
         """The unit and every unit below it."""
-        return self.session.scalars(select(Unit).where(Unit.path.startswith(unit.path)).order_by(Unit.path)).all()
+        return self.session.scalars(select(Unit).where(starts_with_path(Unit.path, unit.path)).order_by(Unit.path)).all()
 
     def in_subtree(self, root: Unit, unit: Unit) -> bool:
         """True when `unit` is `root` or below it."""
