@@ -10,6 +10,7 @@ is imported is what the wheel installed — the test checks that too.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -29,8 +30,12 @@ def _run(args: list[str], cwd: Path, env: dict[str, str], stdin: str = "") -> su
 
 
 def test_wheel_in_a_fresh_venv_upgrades_loads_the_catalog_and_chats(tmp_path: Path) -> None:
+    # built from a copy of the working tree: setuptools writes build/ and *.egg-info next to the sources
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv", "build", "dist", "data", "*.egg-info",
+                                                                "__pycache__", ".pytest_cache", ".ruff_cache", "bench"))
     dist = tmp_path / "dist"
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(dist), str(ROOT)], tmp_path,
+    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(dist), str(source)], tmp_path,
          dict(os.environ))
     [wheel] = dist.glob("chitieu_bot-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
