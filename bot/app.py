@@ -51,9 +51,11 @@ class App:
 def secret_values(settings: Settings) -> list[str]:
     """Every configured secret, for the log filter."""
     fields = (settings.telegram_bot_token, settings.webhook_secret, settings.zalo_app_secret,
-              settings.zalo_oa_secret_key, settings.zalo_refresh_token)
+              settings.zalo_oa_secret_key, settings.zalo_refresh_token, settings.token_key)
     password = make_url(settings.database_url).password
-    return [f.get_secret_value() for f in fields if f is not None] + ([str(password)] if password else [])
+    keys = settings.token_key.get_secret_value().split(",") if settings.token_key else []  # NEW,OLD while rotating
+    return ([f.get_secret_value() for f in fields if f is not None] + ([str(password)] if password else [])
+            + [k.strip() for k in keys if k.strip()])
 
 
 def build_app(settings: Settings | None = None, clock: Clock | None = None) -> App:
@@ -62,9 +64,9 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> A
     logging.basicConfig(level=settings.log_level.upper(),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # sqlalchemy.engine at DEBUG would echo every row, Zalo tokens and people's answers included
-    for noisy in ("alembic", "httpx", "httpcore", "apscheduler", "sqlalchemy.engine"):
+    for noisy in ("alembic", "httpx", "httpcore", "apscheduler", "sqlalchemy.engine", "uvicorn.error"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    logsafe.install(secret_values(settings))
+    logsafe.install(secret_values(settings), settings.log_repeats_per_minute)
     if clock is None:
         clock = FrozenClock(settings.clock_now, settings.tz) if settings.clock_now else Clock(settings.tz)
     return App(settings=settings, db=Database.connect(settings.database_url), clock=clock)

@@ -66,8 +66,10 @@ class Delivery:
     """
 
     def __init__(self, new_uow: Callable[[], UnitOfWork], channels: dict[str, Channel],
-                 claim_timeout: float = 120.0, wall: Callable[[], datetime] = utcnow, concurrency: int = 16) -> None:
+                 claim_timeout: float = 120.0, wall: Callable[[], datetime] = utcnow, concurrency: int = 16,
+                 own_channels_only: bool = False) -> None:
         self.new_uow, self.channels, self.wall = new_uow, channels, wall
+        self.own_channels_only = own_channels_only  # leave other channels' messages to the bot that runs them
         self.concurrency = concurrency
         self.claim_timeout = timedelta(seconds=claim_timeout)
         # a claim is safe for half its timeout; waits inline (flood waits) stay well inside that
@@ -216,7 +218,8 @@ class Delivery:
 
     def _claim(self, limit: int) -> list[tuple[int, str, str, Reply, int, dict[str, Any]]]:
         with self.new_uow() as uow:
-            rows = uow.outbox.claim(self.wall(), limit, stale_after=self.claim_timeout)
+            rows = uow.outbox.claim(self.wall(), limit, stale_after=self.claim_timeout,
+                                    channels=list(self.channels) if self.own_channels_only else None)
             out = [(r.id, r.channel, r.chat_id, from_payload(r.payload, r.attachment), r.attempts,
                     dict(r.payload.get("meta") or {})) for r in rows]
             uow.commit()

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Iterable
 
 REDACTED = "[redacted]"
 # Telegram bot tokens look like 123456789:AA...; Bot API URLs carry them after /bot.
 TOKEN_PATTERN = re.compile(r"(?<!\d)\d{6,12}:[A-Za-z0-9_-]{20,}")
+# A download link's token is the file's only key (bot.downloads): never in a log line either.
+DOWNLOAD_PATTERN = re.compile(r"(/files/)[A-Za-z0-9_-]{16,}")
 
 
 class SecretFilter(logging.Filter):
@@ -22,7 +25,7 @@ class SecretFilter(logging.Filter):
         """The text without secrets."""
         for secret in self.secrets:
             text = text.replace(secret, REDACTED)
-        return TOKEN_PATTERN.sub(REDACTED, text)
+        return DOWNLOAD_PATTERN.sub(r"\1" + REDACTED, TOKEN_PATTERN.sub(REDACTED, text))
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite the record's message (arguments merged) and its exception text."""
@@ -35,13 +38,58 @@ class SecretFilter(logging.Filter):
         return True
 
 
+class RepeatLimit(logging.Filter):
+    """At most `per_minute` records with the same logger, level and first line of text a minute.
+
+    A flood (accept() out of system resource, refused webhooks, closed slow connections) writes a few
+    lines, not gigabytes; the first line let through after a quiet spell says how many were held back.
+    """
+
+    def __init__(self, per_minute: int = 10, window: float = 60.0) -> None:
+        super().__init__()
+        self.per_minute, self.window = per_minute, window
+        self.seen: dict[tuple[str, int, str], list[float]] = {}  # key -> [window start, count, held back]
+
+    exempt = frozenset({"uvicorn.access"})  # one template for every request: asked for (ACCESS_LOG), kept whole
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """True to let the record through."""
+        if record.name in self.exempt:
+            return True
+        template = record.msg if isinstance(record.msg, str) else str(record.msg)
+        key = (record.name, record.levelno, template.split("\n", 1)[0][:200])
+        now = time.monotonic()
+        entry = self.seen.get(key)
+        if entry is None or now - entry[0] >= self.window:
+            held = int(entry[2]) if entry else 0
+            if len(self.seen) > 10_000:  # many distinct messages: forget the old windows
+                self.seen = {k: v for k, v in self.seen.items() if now - v[0] < self.window}
+            self.seen[key] = [now, 1, 0]
+            if held:
+                record.msg = f"{record.getMessage()} ({held} more like this in the last minute were not logged)"
+                record.args = None
+            return True
+        if entry[1] < self.per_minute:
+            entry[1] += 1
+            return True
+        entry[2] += 1
+        return False
+
+
 _INSTALLED: list[SecretFilter] = []
 
 
-def install(secrets: Iterable[str]) -> SecretFilter:
-    """Attach the filter to every handler of the root logger (records from all loggers pass there)."""
+def install(secrets: Iterable[str], repeats_per_minute: int | None = None) -> SecretFilter:
+    """Attach the filters to every handler of the root logger (records from all loggers pass there).
+
+    With `repeats_per_minute`, identical lines are limited first (before the secret filter merges a
+    record's arguments into its text, so lines differing only in their arguments count as identical).
+    """
     flt = SecretFilter(secrets)
+    limit = RepeatLimit(repeats_per_minute) if repeats_per_minute else None
     for handler in logging.getLogger().handlers:
+        if limit is not None and not any(isinstance(f, RepeatLimit) for f in handler.filters):
+            handler.addFilter(limit)
         handler.addFilter(flt)
     _INSTALLED.append(flt)
     return flt

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import resource
 import secrets
 from urllib.parse import quote
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -17,9 +17,11 @@ from telegram import Update
 
 from bot.app import App
 from bot.delivery import Channel, Delivery
+from bot.downloads import NO_STORE, fetch_download
 from bot.downloads import PATH as DOWNLOAD_PATH
-from bot.downloads import fetch_download
 from bot.health import Health
+from bot.housekeeping import housekeeping_forever
+from bot.httpguard import BadJson, read_json, server_config
 from bot.lifecycle import QuietServer, StopSignal, cancel_all, stop_server, within
 from bot.scheduler import ReminderScheduler
 from bot.telegram import TelegramChannel
@@ -48,18 +50,24 @@ def web_app(app: App, telegram: TelegramChannel | None, zalo: ZaloChannel | None
     async def download(request: Request) -> Response:
         found = await asyncio.to_thread(fetch_download, app, request.path_params["token"])
         if found is None:
-            return PlainTextResponse("not found or expired", 404)
+            return PlainTextResponse("not found or expired", 404, headers=NO_STORE)
         return Response(found.data, media_type="application/octet-stream", headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(found.filename)}"})
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(found.filename)}", **NO_STORE})
 
     async def telegram_webhook(request: Request) -> Response:
         secret = app.settings.webhook_secret
-        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
-        if secret is None or not secrets.compare_digest(given, secret.get_secret_value()):
+        # bytes, not str: a header Starlette decoded as latin-1 (non-ASCII) must be a 403, not a TypeError
+        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "").encode("utf-8", "surrogateescape")
+        if secret is None or not secrets.compare_digest(given, secret.get_secret_value().encode()):
             log.warning("refused a Telegram webhook call with a wrong secret token")
             return PlainTextResponse("forbidden", 403)
         assert telegram is not None
-        stored = await telegram.take_webhook(await request.json())
+        try:
+            update = telegram.read_webhook(read_json(await request.body()))
+        except BadJson as exc:
+            log.warning("refused a Telegram webhook call that is not an update (%s)", exc)
+            return PlainTextResponse("bad request", 400)
+        stored = await telegram.take([update])
         return PlainTextResponse("ok") if stored else PlainTextResponse("try again", 503)
 
     routes = [Route("/healthz", healthz), Route(DOWNLOAD_PATH + "{token}", download), *web_routes(app)]
@@ -67,12 +75,39 @@ def web_app(app: App, telegram: TelegramChannel | None, zalo: ZaloChannel | None
         routes.append(Route(TELEGRAM_PATH, telegram_webhook, methods=["POST"]))
     if zalo is not None:
         routes.append(Route(ZALO_PATH, zalo_webhook, methods=["POST"]))
-    return Starlette(routes=routes)
+    return Starlette(routes=routes)  # the body limit wraps it: bot.httpguard.server_config
+
+
+def check_settings(app: App) -> None:
+    """Refuse to start with settings that would open a door (a webhook without a real secret): ValueError."""
+    problem = app.settings.startup_problem()
+    if problem:
+        raise ValueError(problem)
+
+
+def raise_file_limit(app: App, wanted: int = 65536) -> int:
+    """Raise this process's soft limit on open files towards the hard one (systemd: LimitNOFILE); the limit.
+
+    Web connections are kept under HTTP_MAX_CONNECTIONS; the rest is for the database, the Bot API's
+    connection pool (256) and the logs, so a flood of sockets never leaves SQLite unable to open a file.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    needed = app.settings.http_max_connections + app.settings.http_backlog * 2 + 512
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        log.warning("only %d open files allowed, %d wanted: raise LimitNOFILE or lower HTTP_MAX_CONNECTIONS "
+                    "(docs/SECURITY.md)", soft, needed)
+    return soft
 
 
 async def run_all(app: App) -> None:
     """Start channels, the delivery loop and the web server; stop them cleanly on SIGINT/SIGTERM
     (the order is in bot.lifecycle)."""
+    check_settings(app)
     stop = StopSignal(app.settings.stop_timeout_seconds).install()
     try:
         await _run_until_stopped(app, stop)
@@ -88,8 +123,7 @@ async def _run_until_stopped(app: App, stop: StopSignal) -> None:
     zalo = ZaloChannel(app, service, delivery) if app.settings.zalo_enabled else None
     channels.update({c.name: c for c in (telegram, zalo) if c is not None})
     health = Health(app, list(channels))
-    server = QuietServer(uvicorn.Config(web_app(app, telegram, zalo, health), host=app.settings.listen_host,
-                                        port=app.settings.listen_port, log_level="warning"))
+    server = QuietServer(server_config(web_app(app, telegram, zalo, health), app.settings))
     async with contextlib.AsyncExitStack() as stack:
         telegram_tasks: list[asyncio.Task[None]] = []
         if telegram:
@@ -98,7 +132,8 @@ async def _run_until_stopped(app: App, stop: StopSignal) -> None:
         if zalo:
             await zalo.intake.replay()
         delivering = asyncio.create_task(delivery.run(app.settings.outbox_poll_seconds), name="delivery")
-        background = [ReminderScheduler(app, delivery).start()]
+        background = [ReminderScheduler(app, delivery).start(),
+                      asyncio.create_task(housekeeping_forever(app), name="housekeeping")]
         if zalo:
             background.append(asyncio.create_task(zalo.intake.sweep_forever(), name="zalo-sweep"))
         health.watch(*telegram_tasks, delivering, *background)
@@ -145,8 +180,10 @@ async def stop_telegram(telegram: TelegramChannel, tasks: list[asyncio.Task[None
 
 
 def serve(app: App) -> None:
-    """Run until interrupted."""
+    """Run until interrupted (after the start-up check of the settings)."""
     try:
+        check_settings(app)
+        raise_file_limit(app)
         asyncio.run(run_all(app))
     finally:
         app.close()

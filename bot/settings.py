@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pydantic import SecretStr
+from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from conversations.catalog.loader import SHIPPED
+
+MIN_WEBHOOK_SECRET = 32
+WEBHOOK_SECRET_CHARS = re.compile(r"[A-Za-z0-9_-]+")  # what Telegram accepts as secret_token
+MAKE_SECRET = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
 
 
 class Settings(BaseSettings):
@@ -42,6 +47,23 @@ class Settings(BaseSettings):
     zalo_window_hours: float = 7 * 24  # consultation messages reach people who wrote within this window
     zalo_zns_template_id: str | None = None  # approved ZNS template for reminders outside the window
     public_base_url: str | None = None  # where /files/... download links point (Excel over Zalo)
+    # Fernet key(s) encrypting the Zalo tokens kept in the database; needed when the Zalo OA channel runs.
+    # Several, comma-separated, while a rotation is under way (the first encrypts). See bot/tokenkey.py.
+    token_key: SecretStr | None = None
+
+    # The web server's limits (issue 19): every route, before a body is read or a slow client is waited for.
+    http_max_body_bytes: int = 65536  # larger request bodies get 413, from Content-Length and while streaming
+    http_max_connections: int = 256  # open connections; beyond it the oldest one still sending headers is closed
+    http_header_timeout: float = 10.0  # seconds to send the request line and headers, else the connection closes
+    http_body_timeout: float = 20.0  # seconds to send the whole body, else 408
+    http_keep_alive_seconds: float = 5.0  # an idle kept-alive connection closes after this
+    http_backlog: int = 128  # connections the kernel queues; also how many are accepted at once
+    access_log: bool = False  # uvicorn's access log (through the secret filter) at INFO
+    log_repeats_per_minute: int = 10  # identical log lines let through per minute (the rest counted)
+
+    zalo_event_max_age_seconds: int = 600  # older (or future) signed Zalo events are refused: no replay
+    inbox_keep_hours: float = 48.0  # applied inbox rows (dedupe keys) kept this long, then pruned
+    housekeeping_seconds: float = 600.0  # how often expired downloads and old inbox rows are deleted
 
     reminder_pass_seconds: int = 60
     outbox_poll_seconds: float = 2.0
@@ -49,6 +71,28 @@ class Settings(BaseSettings):
     health_inbox_max_age_seconds: float = 300.0  # /healthz 503 when an update has waited longer to be applied
     health_outbox_max_age_seconds: float = 900.0  # /healthz 503 when a reply has waited longer to be sent
     stop_timeout_seconds: float = 10.0  # SIGTERM/SIGINT: turns, sends under way and claims settled within this
+
+    @field_validator("telegram_bot_token", "webhook_secret", "zalo_app_secret", "zalo_oa_secret_key",
+                     "zalo_refresh_token", "webhook_url", "zalo_app_id", "public_base_url", mode="before")
+    @classmethod
+    def _empty_is_missing(cls, value: object) -> object:
+        """`WEBHOOK_SECRET=` (or only spaces) is no secret at all, never a secret equal to ""."""
+        if value is None:
+            return None
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else value
+        return None if isinstance(raw, str) and not raw.strip() else value
+
+    def startup_problem(self) -> str | None:
+        """Why `chitieu run` must not start with these settings (one line), or None."""
+        if self.telegram_bot_token is not None and self.webhook_url:
+            secret = self.webhook_secret.get_secret_value() if self.webhook_secret else ""
+            if len(secret) < MIN_WEBHOOK_SECRET or not WEBHOOK_SECRET_CHARS.fullmatch(secret):
+                return (f"WEBHOOK_URL is set but WEBHOOK_SECRET is {'missing' if not secret else 'too weak'}: "
+                        f"it needs {MIN_WEBHOOK_SECRET}+ characters from A-Z a-z 0-9 _ -; make one with "
+                        f"{MAKE_SECRET} and put WEBHOOK_SECRET=<it> in .env (or unset WEBHOOK_URL for polling)")
+        if self.zalo_event_max_age_seconds * 2 > self.inbox_keep_hours * 3600:
+            return "INBOX_KEEP_HOURS must keep dedupe keys at least twice ZALO_EVENT_MAX_AGE_SECONDS"
+        return None
 
     @property
     def zalo_enabled(self) -> bool:

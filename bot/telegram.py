@@ -76,6 +76,12 @@ def to_inbound(update: Update) -> Inbound | None:
     if user is None or chat is None or user.is_bot:
         return None
     chat_type = "private" if chat.type == "private" else "group"
+    if chat_type == "private" and chat.id != user.id:
+        # A private chat's id is its user's id. Anything else is forged: never answered, never moves
+        # the identity's chat (replies and reminders would go to the forger's chat).
+        log.warning("refused update %s: a private chat %s that is not its sender's %s", update.update_id,
+                    chat.id, user.id)
+        return None
     sender = Sender(CHANNEL, str(user.id), str(chat.id), user.full_name, chat_type)
     if update.callback_query is not None:
         event: Event = ButtonIn(update.callback_query.data or "")
@@ -268,9 +274,23 @@ class TelegramChannel:
             self.intake.schedule(chat)
         return True
 
-    async def take_webhook(self, data: dict) -> bool:  # noqa: D102
+    def read_webhook(self, data: object) -> Update:
+        """The update a webhook call carries; `BadJson` when it is not one (the server answers 400)."""
+        from bot.httpguard import BadJson
+
+        if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+            raise BadJson("not an update")
+        try:
+            update = Update.de_json(data, self.bot)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise BadJson(type(exc).__name__) from None
+        if update is None:
+            raise BadJson("not an update")
+        return update
+
+    async def take_webhook(self, data: dict) -> bool:
         """One update from the webhook: stored before answering 200 (False: answer 503, Telegram retries)."""
-        return await self.take([Update.de_json(data, self.bot)])
+        return await self.take([self.read_webhook(data)])
 
     def _translate(self, payload: dict, key: str) -> Inbound | None:
         update = Update.de_json(payload, self.bot)

@@ -47,7 +47,7 @@ class Engine:
             self._group(turn, event)
         elif isinstance(event, CommandIn):
             self.command(turn, event.name, event.args)
-        elif turn.person is None:
+        elif not registration.has_access(turn):
             self._unregistered(turn, event)
         elif isinstance(event, ButtonIn):
             self.button(turn, event.data)
@@ -60,7 +60,7 @@ class Engine:
         """A slash command (or a command word typed without the slash)."""
         if name == "start":
             registration.start(turn, args)
-        elif turn.person is None:
+        elif not registration.has_access(turn):
             registration.not_registered(turn)
         elif name in FOCAL_COMMANDS:
             FOCAL_COMMANDS[name](turn, args)

@@ -64,7 +64,7 @@ def create_link_code(uow: UnitOfWork, person_id: int, unit_id: int, now: datetim
 
 @dataclass(frozen=True)
 class Redemption:
-    """The outcome of typing a code: `ok`, `linked`, or why not (`unknown`, `used`, `expired`, `throttled`,
+    """The outcome of typing a code: `ok`, `linked`, or why not (`unknown`, `revoked`, `used`, `expired`, `throttled`,
     `other_person`: this chat already belongs to someone else)."""
 
     outcome: str
@@ -80,6 +80,8 @@ def redeem(uow: UnitOfWork, identity: Identity, code: str, now: datetime) -> Red
     if invite is None:
         uow.invites.record_failure(identity.channel, identity.external_id, now)
         return Redemption("unknown")
+    if invite.revoked_at is not None:
+        return Redemption("revoked", invite)
     if invite.used_at is not None:
         return Redemption("used", invite)
     if invite.expires_at < now:

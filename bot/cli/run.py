@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -30,13 +33,27 @@ def chat_command(
 def run_console(app, user_id: str) -> None:  # noqa: ANN001 - App
     """Run the console chat until end of input, with the web view on 127.0.0.1 (where `/web` links point)."""
     console = ConsoleChannel(typer.get_text_stream("stdout"), Path("data") / "files")
-    delivery = Delivery(app.uow, {"console": console}, app.settings.outbox_claim_timeout_seconds)
+    delivery = Delivery(app.uow, {"console": console}, app.settings.outbox_claim_timeout_seconds,
+                        own_channels_only=True)
     try:
-        asyncio.run(beside(app, chat(app.dialogue_service(), delivery, console, user_id)))
+        asyncio.run(beside(app, with_delivery(delivery, app.settings.outbox_poll_seconds,
+                                              chat(app.dialogue_service(), delivery, console, user_id))))
     except KeyboardInterrupt:
         pass
     finally:
         app.close()
+
+
+async def with_delivery(delivery: Delivery, poll_seconds: float, chat_done: Coroutine[Any, Any, None]) -> None:
+    """The chat, with the outbox delivered beside it: messages queued by others (a notice that access
+    changed, a reminder pass run from cron) are printed, and never hold back the replies behind them."""
+    loop = asyncio.create_task(delivery.run(poll_seconds), name="console-delivery")
+    try:
+        await chat_done
+    finally:
+        loop.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await loop
 
 
 @cli.command("run")

@@ -36,13 +36,14 @@ def _server(app: App) -> uvicorn.Server:
     import uvicorn
     from starlette.applications import Starlette
 
+    from bot.httpguard import server_config
     from bot.web import web_routes
 
     class Quiet(uvicorn.Server):
         def capture_signals(self):  # noqa: ANN202 - no signal handlers of its own
             return contextlib.nullcontext()
 
-    return Quiet(uvicorn.Config(Starlette(routes=web_routes(app)), log_level="warning", lifespan="off"))
+    return Quiet(server_config(Starlette(routes=web_routes(app)), app.settings, lifespan="off"))
 
 
 async def beside(app: App, chat: Coroutine[Any, Any, None]) -> None:

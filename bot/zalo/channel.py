@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
+import time
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
 from bot.app import App
 from bot.delivery import Delivery, RetryLater, Undeliverable
+from bot.httpguard import BadJson, read_json
 from bot.intake import Intake
 from bot.zalo.client import ZaloClient, ZaloConfig
 from bot.zalo.errors import (
@@ -47,6 +48,7 @@ FILE_EVENTS = {"user_send_image": "photo", "user_send_file": "document", "user_s
                "user_send_audio": "voice", "user_send_video": "video", "user_send_location": "location",
                "user_send_gif": "photo", "user_send_link": "other", "user_send_business_card": "contact"}
 ZALO_FILE_TYPES = (".pdf", ".doc", ".docx", ".csv")
+FUTURE_SKEW_SECONDS = 60  # events dated further ahead are refused (clocks differ by seconds, not minutes)
 
 
 def to_event(event: ZaloEvent) -> Event | None:
@@ -82,10 +84,10 @@ class ZaloChannel:
         """Check and store one webhook call, then answer (200, or 401/400; 503 makes Zalo retry)."""
         s = self.app.settings
         try:
-            data = json.loads(raw_body)
+            data = read_json(raw_body)
             timestamp = str(data.get("timestamp", ""))
-        except (ValueError, AttributeError):
-            log.warning("refused a Zalo webhook call that is not JSON")
+        except (BadJson, AttributeError):
+            log.warning("refused a Zalo webhook call that is not a JSON object")
             return 400
         assert s.zalo_app_id and s.zalo_oa_secret_key
         if not verify_signature(raw_body, headers.get("x-zevent-signature", ""), s.zalo_app_id,
@@ -96,6 +98,12 @@ class ZaloChannel:
             event = parse_event(data)
         except ZaloEventError as exc:
             log.warning("refused a malformed Zalo event: %s", exc)
+            return 400
+        age = time.time() - event.timestamp / 1000  # Zalo's clock, not CLOCK_NOW (a frozen training clock)
+        if not -FUTURE_SKEW_SECONDS <= age <= s.zalo_event_max_age_seconds:
+            # A correctly signed event replayed later (or dated ahead): its dedupe key may be pruned by then.
+            log.warning("refused a Zalo event dated %+.0f s from now (accepted: %d s old at most)", -age,
+                        s.zalo_event_max_age_seconds)
             return 400
         try:
             await self.intake.receive([(event_key(event), event.user_id or "", data)])

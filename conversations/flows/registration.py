@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from conversations.invites import create_link_code, redeem
+from conversations.messages import TextOut
+from conversations.outbox import to_payload
 from conversations.turn import Turn
-from storage.models import Role
+from storage.models import OutboxMessage, OutboxStatus, Role, utcnow
 
 ROLE_KEYS = {Role.FOCAL: "dialogue.role_focal", Role.ANALYST: "dialogue.role_analyst", Role.ADMIN: "dialogue.role_admin"}
 
@@ -14,7 +16,7 @@ def start(turn: Turn, code: str) -> None:
     code = code.strip()
     if code:
         register(turn, code)
-    elif turn.person is not None:
+    elif has_access(turn):
         welcome_back(turn)
     else:
         not_registered(turn)
@@ -27,6 +29,7 @@ def register(turn: Turn, code: str) -> None:
         turn.__dict__.pop("person", None)
         turn.__dict__.pop("grants", None)
         turn.say(turn.t("dialogue.linked", channel=turn.sender.channel), buttons=menu_buttons(turn))
+        tell_other_accounts(turn)
         return
     if result.outcome != "ok":
         turn.say(turn.t(f"dialogue.invite_{result.outcome}"))
@@ -38,6 +41,22 @@ def register(turn: Turn, code: str) -> None:
     role = turn.t(ROLE_KEYS[invite.role])
     turn.say(turn.t("dialogue.registered", name=salutation(turn),
                     role=role, unit=invite.unit.name), buttons=menu_buttons(turn))
+
+
+def tell_other_accounts(turn: Turn) -> None:
+    """A new account was linked to the person: each of their other accounts hears of it (a stolen link code
+    would otherwise go unnoticed)."""
+    assert turn.person is not None
+    at = turn.clock.local(turn.now).strftime("%H:%M %d/%m/%Y")
+    name = turn.sender.display_name or turn.identity.external_id
+    for other in turn.uow.people.identities_of([turn.person.id]):
+        if other.id == turn.identity.id:
+            continue
+        text = turn.t("access.linked_elsewhere", channel=turn.sender.channel, name=name, at=at)
+        payload, _ = to_payload(TextOut(text, turn.t("access.title")))
+        turn.uow.outbox.add(OutboxMessage(channel=other.channel, chat_id=other.chat_id, identity_id=other.id,
+                                          kind="notice", payload=payload, status=OutboxStatus.PENDING,
+                                          attempts=0, next_attempt_at=utcnow()))
 
 
 def welcome_back(turn: Turn) -> None:
@@ -55,9 +74,14 @@ def salutation(turn: Turn) -> str:
     return f" Anh/Chị {name}" if name and name != "Anh/Chị" else " Anh/Chị"
 
 
+def has_access(turn: Turn) -> bool:
+    """True for a registered person who still holds a role (an administrator may have taken all back)."""
+    return turn.person is not None and bool(turn.grants)
+
+
 def not_registered(turn: Turn) -> None:
-    """The only thing an unregistered person is told."""
-    turn.say(turn.t("dialogue.not_registered"))
+    """The only thing an unregistered person, or one whose access was taken back, is told."""
+    turn.say(turn.t("access.no_access" if turn.person is not None else "dialogue.not_registered"))
 
 
 def menu_buttons(turn: Turn) -> list[list]:

@@ -1,5 +1,6 @@
 """SQLAlchemy 2 models of chitieu-bot (typed, portable across SQLite and PostgreSQL)."""
 
+from storage.models.audit import AuditEntry
 from storage.models.base import Base, UTCDateTime, utcnow
 from storage.models.chain import CollectorRound, CorrectionRequest, CorrectionStatus, Forwarding
 from storage.models.data import Answer, AnswerRevision, Receipt, Submission, SubmissionStatus
@@ -17,7 +18,7 @@ from storage.models.org import Identity, Invite, InviteAttempt, Person, Role, Ro
 from storage.models.web import WebSession, WebSignIn, WebSignInFailure
 
 __all__ = [
-    "Answer", "AnswerRevision", "Base", "ChannelToken", "CollectorRound", "CorrectionRequest", "CorrectionStatus",
+    "Answer", "AnswerRevision", "AuditEntry", "Base", "ChannelToken", "CollectorRound", "CorrectionRequest", "CorrectionStatus",
     "Forwarding", "DialogueState", "Download", "Form", "Identity",
     "InboxEvent", "Invite", "InviteAttempt", "OutboxMessage", "OutboxStatus", "Period", "Person", "Question",
     "Receipt", "ReminderLog", "Role", "RoleGrant", "Submission", "SubmissionStatus", "Target", "UTCDateTime",

@@ -124,6 +124,7 @@ class Invite(Base):
     used_at: Mapped[datetime | None]
     used_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     for_person: Mapped[int | None] = mapped_column(ForeignKey("people.id"))  # a link code: join this person
+    revoked_at: Mapped[datetime | None]  # cancelled by an operator before use (`chitieu invite revoke`)
 
     unit: Mapped[Unit] = relationship()
 

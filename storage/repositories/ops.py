@@ -141,8 +141,11 @@ class OutboxRepository(Repository):
         return message
 
     def claim(self, now: datetime, limit: int = 50, ids: list[int] | None = None,
-              stale_after: timedelta = timedelta(minutes=2)) -> Sequence[OutboxMessage]:
-        """Take due messages for sending (skipping rows another worker holds); stale claims are retaken."""
+              stale_after: timedelta = timedelta(minutes=2),
+              channels: list[str] | None = None) -> Sequence[OutboxMessage]:
+        """Take due messages for sending (skipping rows another worker holds); stale claims are retaken.
+
+        `channels`: only messages of these channels (the console, beside a bot serving the others)."""
         due = or_(
             (OutboxMessage.status == OutboxStatus.PENDING) & (OutboxMessage.next_attempt_at <= now),
             (OutboxMessage.status == OutboxStatus.SENDING) & (OutboxMessage.claimed_at < now - stale_after),
@@ -150,6 +153,8 @@ class OutboxRepository(Repository):
         stmt = select(OutboxMessage).where(due)
         if ids is not None:
             stmt = stmt.where(OutboxMessage.id.in_(ids))
+        if channels is not None:
+            stmt = stmt.where(OutboxMessage.channel.in_(channels))
         rows = self.session.scalars(stmt.order_by(OutboxMessage.id).limit(limit)
                                     .with_for_update(skip_locked=True)).all()
         for row in rows:
@@ -191,6 +196,33 @@ class OutboxRepository(Repository):
             select(OutboxMessage.id).where(
                 OutboxMessage.channel == channel, OutboxMessage.chat_id == chat_id, OutboxMessage.id < message_id,
                 OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING])).limit(1)) is not None
+
+    def cancel_unsent(self, identity_ids: list[int], reason: str, reminders_of: tuple[int, list[int]] | None = None,
+                      keep: list[int] | None = None) -> int:
+        """Give up messages to these identities waiting to be sent (their access was revoked); how many.
+
+        One being sent at this moment (claimed) is left to finish.
+
+        `reminders_of=(person_id, unit_ids)` limits this to those reminders (a single role taken back);
+        their reminder log rows are closed too. `keep`: ids never cancelled (the notice of the change).
+        """
+        if not identity_ids:
+            return 0
+        stmt = update(OutboxMessage).where(
+            OutboxMessage.identity_id.in_(identity_ids), OutboxMessage.status == OutboxStatus.PENDING)
+        if keep:
+            stmt = stmt.where(OutboxMessage.id.not_in(keep))
+        if reminders_of is not None:
+            person_id, unit_ids = reminders_of
+            stmt = stmt.where(OutboxMessage.reminder_id.in_(select(ReminderLog.id).where(
+                ReminderLog.person_id == person_id, ReminderLog.unit_id.in_(unit_ids))))
+        ids = [row[0] for row in self.session.execute(
+            stmt.values(status=OutboxStatus.UNDELIVERABLE, error=reason[:500]).returning(OutboxMessage.id))]
+        if ids:
+            self.session.execute(update(ReminderLog).where(ReminderLog.id.in_(
+                select(OutboxMessage.reminder_id).where(OutboxMessage.id.in_(ids)))).values(
+                status=OutboxStatus.UNDELIVERABLE, detail=reason[:500]))
+        return len(ids)
 
     def count(self, status: str) -> int:
         """How many messages are in `status`."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
 from storage.models import Identity, Invite, InviteAttempt, Person, RoleGrant, Unit, utcnow
@@ -62,12 +62,32 @@ class PeopleRepository(Repository):
         return person
 
     def grant(self, person: Person, role: str, unit: Unit) -> None:
-        """Give `person` `role` on `unit` (no-op when already held)."""
-        insert_ignore(
+        """Give `person` `role` on `unit` (no-op when already held; a revoked grant is given back)."""
+        now = utcnow()
+        if not insert_ignore(
             self.session, RoleGrant.__table__,
-            {"person_id": person.id, "role": role, "unit_id": unit.id, "granted_at": utcnow()},
+            {"person_id": person.id, "role": role, "unit_id": unit.id, "granted_at": now},
             ["person_id", "role", "unit_id"],
-        )
+        ):
+            self.session.execute(update(RoleGrant).where(
+                RoleGrant.person_id == person.id, RoleGrant.role == role, RoleGrant.unit_id == unit.id,
+                RoleGrant.revoked_at.is_not(None)).values(revoked_at=None, granted_at=now))
+
+    def all_grants(self, unit_id: int | None = None, role: str | None = None,
+                   person_id: int | None = None) -> Sequence[RoleGrant]:
+        """Every grant, revoked ones included, with units and people (`chitieu people list`)."""
+        stmt = select(RoleGrant).options(joinedload(RoleGrant.unit), joinedload(RoleGrant.person))
+        if unit_id is not None:
+            stmt = stmt.where(RoleGrant.unit_id == unit_id)
+        if role is not None:
+            stmt = stmt.where(RoleGrant.role == role)
+        if person_id is not None:
+            stmt = stmt.where(RoleGrant.person_id == person_id)
+        return self.session.scalars(stmt.order_by(RoleGrant.person_id, RoleGrant.id)).all()
+
+    def everyone(self) -> Sequence[Person]:
+        """Every person, oldest first."""
+        return self.session.scalars(select(Person).order_by(Person.id)).all()
 
     def roles_of(self, person_id: int) -> Sequence[RoleGrant]:
         """The person's active role grants, with their units."""
@@ -137,7 +157,18 @@ class InviteRepository(Repository):
         """Count a wrong code typed by this account."""
         self.session.add(InviteAttempt(channel=channel, external_id=external_id, at=at))
 
+    def by_id(self, invite_id: int, lock: bool = True) -> Invite | None:
+        """The invite with this id (locked, like `by_hash`)."""
+        stmt = select(Invite).where(Invite.id == invite_id)
+        return self.session.scalar(stmt.with_for_update() if lock else stmt)
+
+    def open_link_codes(self, person_id: int) -> Sequence[Invite]:
+        """The person's link codes not used, revoked or expired yet."""
+        return self.session.scalars(select(Invite).where(
+            Invite.for_person == person_id, Invite.used_at.is_(None), Invite.revoked_at.is_(None),
+            Invite.expires_at > utcnow())).all()
+
     def list(self, unit_id: int | None = None) -> Sequence[Invite]:
         """Invites, newest first, optionally for one unit."""
-        stmt = select(Invite).order_by(Invite.id.desc())
+        stmt = select(Invite).options(joinedload(Invite.unit)).order_by(Invite.id.desc())
         return self.session.scalars(stmt.where(Invite.unit_id == unit_id) if unit_id else stmt).all()

@@ -181,7 +181,9 @@ class FakeZaloApi:
             "sender": {"id": user_id},
             "recipient": {"id": self.oa_id},
             "message": {"text": text, "msg_id": secrets.token_hex(10)},
-            "timestamp": str(int(self.now() * 1000)),
+            # Zalo's real clock: `advance` moves token lifetimes and windows, while the bot refuses events
+            # not dated within minutes of now (replays)
+            "timestamp": str(int(time.time() * 1000)),
         }
         return self.post_event(webhook_url, event, oa_secret_key, app_id or self.app_id)
 

@@ -28,7 +28,7 @@ from tests.helpers.zalo import free_port
 
 pytestmark = pytest.mark.faults
 BIN = Path(sys.executable).parent / "chitieu"
-SECRET = "webhook-secret-for-tests"
+SECRET = "webhook-secret-for-tests-0123456789abcdef"  # 32+ characters, or `chitieu run` refuses
 _ids = itertools.count(900_000)
 
 

@@ -12,12 +12,14 @@ import uvicorn
 
 from bot.app import App
 from bot.delivery import Delivery
+from bot.httpguard import server_config
 from bot.server import ZALO_PATH, web_app
 from bot.zalo.channel import ZaloChannel
 from tests.fakes.zalo_api import FakeZaloApi
 from tests.helpers.app import make_app
 
 OA_SECRET = "oa-secret-key-for-tests"
+TOKEN_KEY = "dP_X2TF0IeWLf0AzqfzNn9rRKbDGQ2BHJ1M9pBdhv1g="  # a Fernet key for the tokens kept in the database
 
 
 def zalo_app(db_url: str, fake: FakeZaloApi, **kw: object) -> App:
@@ -25,7 +27,7 @@ def zalo_app(db_url: str, fake: FakeZaloApi, **kw: object) -> App:
     settings: dict[str, object] = {
         "zalo_app_id": fake.app_id, "zalo_app_secret": fake.app_secret, "zalo_oa_secret_key": OA_SECRET,
         "zalo_refresh_token": fake.issue_tokens().refresh_token, "zalo_api_base_url": fake.base_url,
-        "zalo_oauth_base_url": fake.base_url, "zalo_zns_base_url": fake.base_url}
+        "zalo_oauth_base_url": fake.base_url, "zalo_zns_base_url": fake.base_url, "token_key": TOKEN_KEY}
     return make_app(db_url, load=False, **{**settings, **kw})
 
 
@@ -43,8 +45,9 @@ async def running_zalo_bot(app: App, port: int | None = None) -> AsyncIterator[t
     channel = ZaloChannel(app, app.dialogue_service(), delivery)
     channels["zalo"] = channel
     port = port or free_port()
-    server = uvicorn.Server(uvicorn.Config(web_app(app, None, channel), host="127.0.0.1", port=port,
-                                           log_level="warning"))
+    config = server_config(web_app(app, None, channel), app.settings)  # as `chitieu run` configures it
+    config.host, config.port = "127.0.0.1", port
+    server = uvicorn.Server(config)
     serving = asyncio.create_task(server.serve())
     loop = asyncio.create_task(delivery.run(0.2))
     while not server.started:

@@ -99,3 +99,33 @@ def test_postgresql_backup_and_restore_round_trip(pg_database: str, tmp_path: Pa
     code, out, err = cli_run(pg_database, "db", "restore", str(tmp_path / "b.dump"))
     assert code == 0, err
     assert answers(pg_database) == before
+
+
+def test_pg_dump_gets_the_password_from_its_environment_never_its_command_line(
+        pg_database: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real pg_dump and pg_restore run; the command lines they were given are recorded on the way."""
+    import subprocess
+
+    from storage import backup as backups
+
+    secret = f"pw-{secrets.token_hex(8)}"
+    url = sa.engine.make_url(pg_database).set(password=secret).render_as_string(hide_password=False)
+    calls: list[tuple[list[str], dict[str, str]]] = []
+    real = subprocess.run
+
+    def spy(command, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        calls.append((list(command), dict(kwargs.get("env") or {})))
+        return real(command, *args, **kwargs)
+
+    monkeypatch.setattr(backups.subprocess, "run", spy)
+    submit_something(pg_database)
+    code, out, err = cli_run(url, "db", "backup", str(tmp_path / "b.dump"))
+    assert code == 0, err
+    code, _, err = cli_run(url, "db", "restore", str(tmp_path / "b.dump"))
+    assert code == 0, err
+    assert [Path(argv[0]).name for argv, _ in calls] == ["pg_dump", "pg_restore"]
+    for argv, env in calls:
+        assert not any(secret in arg for arg in argv), argv
+        assert env["PGPASSWORD"] == secret
+    assert (tmp_path / "b.dump").stat().st_mode & 0o777 == 0o600
+    assert answers(pg_database) == [("ct1", "62/38 tạm", True)]

@@ -14,7 +14,7 @@ import httpx
 from tests.fakes import FakeBotApi
 from tests.fakes.zalo_api import FakeZaloApi
 from tests.helpers.app import invite, make_app
-from tests.helpers.zalo import OA_SECRET, free_port
+from tests.helpers.zalo import OA_SECRET, TOKEN_KEY, free_port
 
 BIN = Path(sys.executable).parent / "chitieu"
 
@@ -30,7 +30,7 @@ def test_telegram_and_zalo_run_together_and_share_one_person(fake_telegram: Fake
                "TELEGRAM_BOT_TOKEN": fake_telegram.token, "TELEGRAM_API_BASE_URL": fake_telegram.base_url,
                "ZALO_APP_ID": zalo.app_id, "ZALO_APP_SECRET": zalo.app_secret, "ZALO_OA_SECRET_KEY": OA_SECRET,
                "ZALO_REFRESH_TOKEN": zalo.issue_tokens().refresh_token, "ZALO_API_BASE_URL": zalo.base_url,
-               "ZALO_OAUTH_BASE_URL": zalo.base_url}
+               "ZALO_OAUTH_BASE_URL": zalo.base_url, "TOKEN_KEY": TOKEN_KEY}
         log = (tmp_path / "bot.log").open("wb")
         proc = subprocess.Popen([str(BIN), "run"], env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
@@ -45,12 +45,14 @@ def test_telegram_and_zalo_run_together_and_share_one_person(fake_telegram: Fake
             webhook = f"http://127.0.0.1:{port}/zalo/webhook"
             assert zalo.user_sends_text(webhook, "z-5005", link_code, OA_SECRET).status_code == 200
             assert "Đã liên kết" in zalo.wait_for_messages("z-5005", 1, timeout=15)[-1]["text"]
+            told = fake_telegram.wait_for_messages(5005, 3, timeout=15)[-1].text
+            assert "vừa được liên kết thêm kênh zalo" in told  # the existing account hears of the new one
             zalo.user_sends_text(webhook, "z-5005", "/nop 2026-Q4", OA_SECRET)
             zalo.wait_for_messages("z-5005", 2, timeout=15)
             zalo.user_sends_text(webhook, "z-5005", "62/38", OA_SECRET)
             assert "Đã lưu: 62%/38%" in zalo.wait_for_messages("z-5005", 3, timeout=15)[-1]["text"]
             fake_telegram.user_sends_text(5005, "/xem 2026-Q4")
-            view = fake_telegram.wait_for_messages(5005, 3, timeout=15)[-1].text
+            view = fake_telegram.wait_for_messages(5005, 4, timeout=15)[-1].text
             assert "62%/38%" in view
         finally:
             proc.terminate()

@@ -9,10 +9,11 @@ import time
 import httpx
 from sqlalchemy import select
 
+from bot.tokenkey import TokenCipher
 from storage.models import Answer, AnswerRevision, ChannelToken, Identity, Submission
 from tests.fakes.zalo_api import FakeZaloApi
 from tests.helpers.app import invite
-from tests.helpers.zalo import OA_SECRET, ZaloUser, running_zalo_bot, zalo_app
+from tests.helpers.zalo import OA_SECRET, TOKEN_KEY, ZaloUser, running_zalo_bot, zalo_app
 
 USER = "84912345678001"
 
@@ -67,7 +68,9 @@ async def test_follower_registers_with_a_bare_code_and_submits_form2_across_a_to
         assert len(answers) == 23 and answers["bao_dien_tu"].skipped
         assert len(uow.session.scalars(select(AnswerRevision)).all()) == 23, "nothing lost, nothing twice"
         token = uow.session.get(ChannelToken, "zalo")
-        assert token is not None and token.refresh_token.startswith("RT-")
+        assert token is not None and token.refresh_token.startswith("fernet:"), "encrypted at rest"
+        assert "RT-" not in token.refresh_token + token.access_token
+        assert TokenCipher(TOKEN_KEY).open(token.refresh_token).startswith("RT-")
     app.close()
 
 
