@@ -43,8 +43,8 @@ def test_healthz_503_when_the_inbox_is_stuck_or_polling_died(catalog_sqlite_url:
         try:
             body = _wait_status(port, 200)
             assert body["ok"] is True and body["database"] is True and body["problems"] == []
-            assert body["tasks"] == {"telegram-poll": "running", "telegram-sweep": "running", "delivery": "running",
-                                     "reminders": "running"}
+            assert {"telegram-poll", "telegram-sweep", "delivery", "reminders"} <= set(body["tasks"])
+            assert set(body["tasks"].values()) == {"running"}
             assert body["inbox_oldest_unapplied_seconds"] is None
 
             # an update received ten minutes ago and never applied (no Zalo channel runs to apply it): stuck
