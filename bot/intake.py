@@ -130,10 +130,14 @@ class Intake:
 
     async def sweep_forever(self, every: float = 5.0, min_age: float = 10.0) -> None:
         """Every few seconds, apply updates that have waited longer than `min_age` (a hiccup or a crash)."""
-        while True:
+        while not self.stopping:
             await asyncio.sleep(every)
+            # tracked with the chats' tasks, so a clean stop waits for the turn a sweep is applying
+            work = asyncio.create_task(self.replay(min_age))
+            self.tasks.add(work)
+            work.add_done_callback(self.tasks.discard)
             try:
-                await self.replay(min_age)
+                await work
             except Exception:  # noqa: BLE001 - the database may still be down; try again next time
                 log.warning("inbox sweep on %s failed; retrying", self.channel)
 

@@ -30,9 +30,9 @@ APP_DIR = "chitieu-bot"
 
 
 def project_root() -> Path | None:
-    """The checkout this package runs from (it has `pyproject.toml` and `catalog/`), else None."""
+    """The checkout this package runs from (it has `pyproject.toml` and the `Makefile`), else None."""
     root = Path(__file__).resolve().parents[1]
-    return root if (root / "pyproject.toml").is_file() and (root / "catalog").is_dir() else None
+    return root if (root / "pyproject.toml").is_file() and (root / "Makefile").is_file() else None
 
 
 def user_data_dir() -> Path:

@@ -14,7 +14,9 @@ from pydantic import BaseModel, ValidationError
 from conversations.catalog.schema import FormDef, UnitDef, UnitsFile
 
 M = TypeVar("M", bound=BaseModel)
-SHIPPED = Path(__file__).resolve().parents[2] / "catalog"
+# The catalog shipped with the bot is package data: found next to this module wherever it is installed
+# (a wheel in a virtualenv, an editable checkout), never relative to the working directory.
+SHIPPED = Path(__file__).resolve().parent / "shipped"
 
 
 class CatalogError(Exception):

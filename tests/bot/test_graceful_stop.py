@@ -91,3 +91,83 @@ def test_signal_mid_burst_exits_0_and_no_reply_goes_out_twice(sig: signal.Signal
     assert sum(per_user.values()) == sent_rows
     # the registration and each of the three messages answered, for every person
     assert all(n >= 1 + len(MESSAGES) for n in per_user.values()), per_user
+
+
+SECRET = "graceful-stop-webhook-secret-0123456789"
+
+
+def test_sigterm_in_webhook_mode_mid_burst_exits_0_and_loses_nothing(catalog_sqlite_url: str,
+                                                                     tmp_path: Path) -> None:
+    """Webhook calls under way when SIGTERM comes finish (stored, then answered); the rest are refused or
+    never connect, stay unconfirmed, and Telegram redelivers them to the restarted bot."""
+    import os
+    import subprocess
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    from tests.faults.botprocess import BIN
+    from tests.helpers.zalo import free_port
+
+    app = make_app(catalog_sqlite_url, load=False)
+    port = free_port()
+    log = tmp_path / "bot.log"
+    with FakeBotApi() as fake:
+        env = {**os.environ, "DATABASE_URL": catalog_sqlite_url, "TELEGRAM_BOT_TOKEN": fake.token,
+               "TELEGRAM_API_BASE_URL": fake.base_url, "WEBHOOK_URL": f"http://127.0.0.1:{port}",
+               "WEBHOOK_SECRET": SECRET, "LISTEN_PORT": str(port), "CLOCK_NOW": "2026-11-21T09:00:00+07:00",
+               "LOG_LEVEL": "WARNING", "REMINDER_PASS_SECONDS": "3600", "OUTBOX_CLAIM_TIMEOUT_SECONDS": "1",
+               "OUTBOX_POLL_SECONDS": "0.3"}
+
+        def start() -> subprocess.Popen[bytes]:
+            with log.open("ab") as out:
+                proc = subprocess.Popen([str(BIN), "run"], env=env, stdout=out, stderr=subprocess.STDOUT)
+            def up() -> bool:
+                try:
+                    return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200
+                except httpx.HTTPError:
+                    assert proc.poll() is None, log.read_text()
+                    return False
+            _wait(up, 20, "the web server")
+            return proc
+
+        def deliver(update_id: int) -> int:
+            try:
+                return fake.deliver_via_webhook(update_id, timeout=15)
+            except httpx.HTTPError:
+                return 0  # the server had closed: not confirmed, Telegram tries again later
+
+        proc = start()
+        try:
+            ids = [fake.user_sends_command(u, "start", invite(app, "QUANGTRI")) for u in USERS]
+            assert {deliver(i) for i in ids} == {200}
+            _wait(lambda: all(fake.sent_to(u) for u in USERS), 20, "the registrations")
+            fake.slow_down(0.5, methods="sendMessage")
+            burst = [fake.user_sends_text(u, text) for text in MESSAGES for u in USERS]
+            with ThreadPoolExecutor(6) as pool:
+                results = [pool.submit(deliver, i) for i in burst]
+                _wait(lambda: sum(len(fake.sent_to(u)) for u in USERS) >= len(USERS) + 3, 20, "the burst to start")
+                proc.send_signal(signal.SIGTERM)
+                code = proc.wait(timeout=20)
+                statuses = dict(zip(burst, (r.result() for r in results), strict=True))
+            assert code == 0, log.read_text(errors="replace")[-3000:]
+            assert _outbox(app, "sending") == 0
+            unconfirmed = [i for i, status in statuses.items() if status != 200]
+            fake.clear_faults()
+            proc = start()
+            assert {deliver(i) for i in unconfirmed} <= {200}
+            _wait(lambda: _unapplied(app) == 0 and _outbox(app, "pending") + _outbox(app, "sending") == 0, 40,
+                  "the restarted bot to catch up")
+            time.sleep(1.5)
+        finally:
+            if proc.poll() is None:
+                proc.terminate()
+                proc.wait(timeout=20)
+        assert proc.returncode == 0
+        per_user = {u: len(fake.sent_to(u)) for u in USERS}
+        duplicates = fake.duplicates()
+    sent_rows = _outbox(app, "sent")
+    app.close()
+    assert duplicates == 0
+    assert sum(per_user.values()) == sent_rows
+    assert per_user == {u: 1 + len(MESSAGES) for u in USERS}, "every message answered once"
