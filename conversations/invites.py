@@ -98,7 +98,10 @@ def redeem(uow: UnitOfWork, identity: Identity, code: str, now: datetime) -> Red
         return accept(uow, person, invite, now)
     if invite.display_name and _name(invite.display_name) != _name(person.display_name):
         return Redemption("other_name", invite)
-    if any(g.role == invite.role and g.unit_id == invite.unit_id for g in uow.people.roles_of(person.id)):
+    held = uow.people.roles_of(person.id)
+    if not held:  # every role was taken back: the new invite gives access again, nothing to confirm
+        return accept(uow, person, invite, now)
+    if any(g.role == invite.role and g.unit_id == invite.unit_id for g in held):
         return Redemption("already", invite)
     return Redemption("confirm", invite)
 
