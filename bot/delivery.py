@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 import time
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
@@ -78,13 +79,16 @@ class Delivery:
         self.wake = asyncio.Event()
         self.paused_until: dict[str, float] = {}  # channel -> monotonic time its flood wait ends
         self.stopping = False  # a clean stop: nothing new is handed to a platform
-        self._claimed: set[int] = set()  # rows this process holds in "sending", outcome not yet recorded
-        self._on_wire: set[int] = set()  # of those, rows handed to the channel's send (maybe delivered)
+        # rows this process holds in "sending" (monotonic time of the claim), outcome not yet recorded, and
+        # of those the ones handed to the channel's send (maybe delivered); updated from worker threads too
+        self._claimed: dict[int, float] = {}
+        self._on_wire: set[int] = set()
+        self._claims_lock = threading.Lock()
 
     async def deliver(self, queued: list[Queued]) -> None:
         """Send replies of one turn in order; after the first failure the rest wait for the loop."""
-        self._claimed.update(q.outbox_id for q in queued)  # the turn's transaction claimed them
         claimed_at = time.monotonic()
+        self._hold([q.outbox_id for q in queued], claimed_at)  # the turn's transaction claimed them
         if queued and (queued[0].after_unsent if queued[0].after_unsent is not None
                        else await asyncio.to_thread(self._older_unsent, queued[0])):
             await asyncio.to_thread(self._defer, [q.outbox_id for q in queued])
@@ -157,9 +161,20 @@ class Delivery:
             if not done:
                 loop_task.cancel()
                 await asyncio.gather(loop_task, return_exceptions=True)
-        if self._on_wire:
-            log.warning("%d send(s) still under way at shutdown keep their claim", len(self._on_wire))
-        return await asyncio.to_thread(self._release, sorted(self._claimed - self._on_wire))
+        return await asyncio.to_thread(self._release, self._releasable())
+
+    def _hold(self, row_ids: list[int], claimed_at: float) -> None:
+        with self._claims_lock:
+            self._claimed.update(dict.fromkeys(row_ids, claimed_at))
+
+    def _releasable(self) -> list[int]:
+        """Claims to hand back: never handed to the channel, and still surely ours (younger than the claim
+        timeout; an older one may have been taken over by another worker, and is left to expire)."""
+        fresh_after = time.monotonic() - 0.9 * self.claim_timeout.total_seconds()  # margin: DB time came first
+        with self._claims_lock:
+            if self._on_wire:
+                log.warning("%d send(s) still under way at shutdown keep their claim", len(self._on_wire))
+            return sorted(i for i, at in self._claimed.items() if i not in self._on_wire and at > fresh_after)
 
     async def _attempt(self, row_id: int, channel: str, chat_id: str, reply: Reply, attempts: int,
                        meta: Mapping[str, Any] | None = None, claimed_at: float | None = None) -> bool:
@@ -173,7 +188,8 @@ class Delivery:
             return False
         if self.stopping:  # never started: released at the end of the stop, sent after the restart
             return False
-        self._on_wire.add(row_id)
+        with self._claims_lock:
+            self._on_wire.add(row_id)
         token = SEND_DEADLINE.set((claimed_at if claimed_at is not None else time.monotonic()) + self.send_within)
         try:
             await adapter.send(chat_id, reply, meta)
@@ -223,14 +239,15 @@ class Delivery:
             out = [(r.id, r.channel, r.chat_id, from_payload(r.payload, r.attachment), r.attempts,
                     dict(r.payload.get("meta") or {})) for r in rows]
             uow.commit()
-        self._claimed.update(r[0] for r in out)
+        self._hold([r[0] for r in out], time.monotonic())
         return out
 
     def _settled(self, *row_ids: int) -> None:
         """The outcome of these rows is recorded: their claim is no longer this process's to release."""
-        for row_id in row_ids:
-            self._claimed.discard(row_id)
-            self._on_wire.discard(row_id)
+        with self._claims_lock:
+            for row_id in row_ids:
+                self._claimed.pop(row_id, None)
+                self._on_wire.discard(row_id)
 
     def _release(self, row_ids: list[int]) -> int:
         if not row_ids:

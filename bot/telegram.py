@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dtm
 import html
 import json
 import logging
-import math
 import os
 import time
 from collections.abc import Mapping
@@ -176,7 +176,7 @@ class GatedRequest(HTTPXRequest):
         else:
             now = time.monotonic()
             if self.gate.until > now:
-                raise RetryAfter(max(1, math.ceil(self.gate.until - now)))
+                raise RetryAfter(dtm.timedelta(seconds=self.gate.until - now))
             if now > deadline:
                 raise ClaimExpired("the claim is too old to start sending")
         code, payload = await super().do_request(url, method, request_data, *args, **kwargs)
