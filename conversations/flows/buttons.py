@@ -37,6 +37,8 @@ def _skip(turn: Turn, sheet: Sheet, _: str) -> None:
         answering.advance(turn, sheet, turn.t("dialogue.skip_kept", value=_clip(shown(current, turn.lang) or "")))
     elif not q.definition.optional:
         answering.ask(turn, sheet, q.key, turn.t("dialogue.cannot_skip"))
+    elif current is not None and current.skipped:  # skipped before: nothing to write again
+        answering.advance(turn, sheet, turn.t("dialogue.skipped_ack"))
     else:
         answering.record(turn, sheet, q.key, AnswerChange("skip", skipped=True, provisional=False))
         answering.advance(turn, sheet, turn.t("dialogue.skipped_ack"))
