@@ -353,3 +353,18 @@ def test_the_reviews_words_typed_at_a_question_are_never_an_answer(app: App, pro
     province.send("IV")
     province.send("luu nhap")
     assert "Đã lưu nháp kỳ 2026-Q4" in province.text and "intl" not in stored(app)
+
+
+def test_a_required_question_that_cannot_be_skipped_says_what_it_takes(province: Chat, registered) -> None:
+    typed_to_section_iv(province)
+    province.send("1. Tương đương ASEAN.")
+    province.send("bo qua")  # Mục V is required free text: no provisional figure to offer
+    assert "Mục này bắt buộc, không bỏ qua được. Nếu không có nội dung, Anh/Chị gõ «Không có»." in province.text
+    assert "Tạm ước tính" not in province.text
+    agency = registered("BTC-TBTC")
+    agency.send("nop")
+    agency.send("bỏ qua")  # a required yes/no question is never an estimate
+    assert "Anh/Chị trả lời «Có» hoặc «Không»." in agency.text and "tạm ước tính" not in agency.text
+    province.send("/nop 2026-Q3")
+    province.send("bo qua")  # a figure: a provisional estimate is the way out
+    assert "nhập số tạm ước tính" in province.text
