@@ -8,6 +8,7 @@ from conversations.render import Sheet, shown
 from conversations.state import Step
 from conversations.turn import Turn
 from storage.repositories import AnswerChange
+from storage.values import Shape
 
 
 def on_question_button(turn: Turn, action: str, key: str, extra: str) -> None:
@@ -35,8 +36,11 @@ def _skip(turn: Turn, sheet: Sheet, _: str) -> None:
     elif current is not None and current.value is not None:
         turn.state.provisional_next = False
         answering.advance(turn, sheet, turn.t("dialogue.skip_kept", value=_clip(shown(current, turn.lang) or "")))
-    elif not q.definition.optional:
-        answering.ask(turn, sheet, q.key, turn.t("dialogue.cannot_skip"))
+    elif not q.definition.optional:  # the hint offers only what this question takes
+        kind = "_text" if q.answer.shape is Shape.TEXT else "_yes_no" if q.answer.shape is Shape.YES_NO else ""
+        answering.ask(turn, sheet, q.key, turn.t(f"dialogue.cannot_skip{kind}"))
+    elif current is not None and current.skipped:  # skipped before: nothing to write again
+        answering.advance(turn, sheet, turn.t("dialogue.skipped_ack"))
     else:
         answering.record(turn, sheet, q.key, AnswerChange("skip", skipped=True, provisional=False))
         answering.advance(turn, sheet, turn.t("dialogue.skipped_ack"))

@@ -98,4 +98,9 @@ def match(state: State, text: str) -> str | None:
         for action in QUESTION_ACTIONS:
             if typed in ACTION_WORDS[action]:
                 return f"{action}:{state.key}"
+        # the review's words typed at a question: «gửi» shows the summary first (sending is pressed there),
+        # «lưu nháp» keeps the draft, «sửa» lists the answers; never saved as the answer
+        for action, data in (("send", "review"), ("draft", "draft"), ("edit", "edit")):
+            if typed in ACTION_WORDS[action] and state.submission_id:
+                return f"{data}:{state.submission_id}"
     return None

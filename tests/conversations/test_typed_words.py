@@ -338,3 +338,33 @@ def test_a_whole_form_2_typed_in_words_only(app: App, registered: Callable[..., 
     assert value["nguon_luc"].text == "Không có" and value["uu_diem"].text == "Không có"
     assert value["dau_tu"].text == "1. Nâng cấp máy chủ." and value["de_xuat"].text == "1. Nền tảng dùng chung."
     assert not [r.raw_text for r in revisions if (r.raw_text or "").strip() in BUTTON_WORDS]
+
+
+def test_the_reviews_words_typed_at_a_question_are_never_an_answer(app: App, province: Chat) -> None:
+    typed_to_section_iv(province)
+    province.send("gửi")  # the summary first, with what is missing; sending is pressed (or typed) there
+    assert "Tóm tắt" in province.title and "Còn thiếu: V, VI, VII" in province.text
+    assert "intl" not in stored(app)
+    province.send("gui")
+    assert "Chưa gửi được vì còn thiếu: V, VI, VII" in province.text
+    province.send("/nop 2026-Q4")
+    province.send("sua")
+    assert "Anh/Chị muốn sửa câu nào?" in province.text
+    province.send("IV")
+    province.send("luu nhap")
+    assert "Đã lưu nháp kỳ 2026-Q4" in province.text and "intl" not in stored(app)
+
+
+def test_a_required_question_that_cannot_be_skipped_says_what_it_takes(province: Chat, registered) -> None:
+    typed_to_section_iv(province)
+    province.send("1. Tương đương ASEAN.")
+    province.send("bo qua")  # Mục V is required free text: no provisional figure to offer
+    assert "Mục này bắt buộc, không bỏ qua được. Nếu không có nội dung, Anh/Chị gõ «Không có»." in province.text
+    assert "Tạm ước tính" not in province.text
+    agency = registered("BTC-TBTC")
+    agency.send("nop")
+    agency.send("bỏ qua")  # a required yes/no question is never an estimate
+    assert "Anh/Chị trả lời «Có» hoặc «Không»." in agency.text and "tạm ước tính" not in agency.text
+    province.send("/nop 2026-Q3")
+    province.send("bo qua")  # a figure: a provisional estimate is the way out
+    assert "nhập số tạm ước tính" in province.text

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from conversations.parsing import AnswerSpec, normalise
 from conversations.parsing.text import clean_text, has_content
+from conversations.parsing.yes_no import says_none
 from storage.values import Basis, Shape, Value
 
 HUNDRED = Decimal(100)
@@ -140,7 +141,9 @@ def _growths() -> st.SearchStrategy[Value]:
 
 def _texts() -> st.SearchStrategy[Value]:
     kept = st.text(min_size=1, max_size=300).map(clean_text)
-    return kept.filter(lambda t: has_content(normalise(t))).map(lambda t: Value(Shape.TEXT, text=t))
+    # "ko co", "K": the parser reads "nothing to report" as the form's «Không có», never kept as typed
+    kept = kept.filter(lambda t: has_content(normalise(t)) and not says_none(t))
+    return kept.map(lambda t: Value(Shape.TEXT, text=t))
 
 
 VALUES: dict[Shape, st.SearchStrategy[Value]] = {
