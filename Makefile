@@ -15,7 +15,7 @@ PIP_TOOLS_VERSION := 7.7.0
 # wheel, is pinned and hashed there too), and `pip check` refuses a pyproject.toml dependency missing from it.
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11.x is required (constraints.txt is compiled for it); run: make PYTHON=python3.11 install")'
+	$(BIN)/python -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11.x is required (constraints.txt is compiled for it); run: rm -rf .venv && make PYTHON=python3.11 install")'
 	$(PIP) install --quiet --require-hashes --only-binary=:all: -r constraints.txt
 	$(PIP) install --quiet --no-deps --no-build-isolation -e .
 	$(PIP) check
