@@ -4,14 +4,33 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test test-faults bench lint clean
+PIP    := $(BIN)/python -m pip --disable-pip-version-check
+# pip-tools for `make constraints` (a maintainer tool, kept out of constraints.txt itself).
+PIP_TOOLS_VERSION := 7.7.0
 
+.PHONY: install constraints run test test-faults bench lint clean
+
+# Every package comes from constraints.txt, each checked against its sha256 (--require-hashes); the project
+# itself is then installed without dependencies and without build isolation (its build backend, setuptools and
+# wheel, is pinned and hashed there too), and `pip check` refuses a pyproject.toml dependency missing from it.
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(BIN)/python -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11.x is required (constraints.txt is compiled for it); run: rm -rf .venv && make PYTHON=python3.11 install")'
+	$(PIP) install --quiet --require-hashes --only-binary=:all: -r constraints.txt
+	$(PIP) install --quiet --no-deps --no-build-isolation -e .
+	$(PIP) check
 	touch $(STAMP)
 
 install: $(STAMP)
+
+## Regenerate constraints.txt (exact versions with hashes) from pyproject.toml and constraints.in, for Python 3.11.
+## Keeps every pin that still fits; `make constraints UPGRADE=1` moves everything to the newest allowed.
+constraints:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip-compile --version 2>/dev/null | grep -q 'version $(PIP_TOOLS_VERSION)$$' || $(PIP) install --quiet 'pip-tools==$(PIP_TOOLS_VERSION)'
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --extra dev \
+		--no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade) \
+		--output-file constraints.txt pyproject.toml constraints.in
 
 ## Set up, migrate the database, load the shipped catalog and start the bot
 ## (the local console chat when TELEGRAM_BOT_TOKEN is not set).

@@ -21,7 +21,7 @@ from tests.helpers.chat import Chat
 from tests.reports.data import CL_Q3, load
 
 MATH_NAME = r"$\foo{$"
-SHIPPED = Path(__file__).resolve().parents[2] / "catalog"
+SHIPPED = Path(__file__).resolve().parents[2] / "conversations" / "catalog" / "shipped"
 
 
 def test_console_tonghop_of_a_unit_named_like_mathtext_sends_its_chart(tmp_path: Path) -> None:

@@ -36,7 +36,7 @@ def test_a_message_over_the_limit_is_refused_at_a_figure_and_the_question_asked_
     before = position(app, chat)
     chat.send("~" * 200_000)
     assert TOO_LONG.format(n="200.000") in chat.text and SPLIT_IT in chat.text
-    assert chat.title.startswith("Chỉ tiêu 1/9"), "the question on screen is shown again"
+    assert chat.title.startswith("Chỉ tiêu 1 · câu"), "the question on screen is shown again"
     assert stored(app) == {} and position(app, chat) == before
     chat.send("62/38" + " " * (MAX_INBOUND_CHARS - 5 + 1))  # one over: refused, even though it would parse
     assert TOO_LONG.format(n="4.097") in chat.text and stored(app) == {}
@@ -77,7 +77,7 @@ def test_input_built_to_backtrack_is_answered_like_any_other_up_to_the_limit(
                     "c\n" + ("1 \t" * ((n - 2) // 3))):
         chat.send(hostile)
         assert "Chưa nhận được" in chat.text or "Anh/Chị" in chat.text, chat.text[:200]
-        assert chat.title.startswith("Chỉ tiêu 1/9"), (hostile[:20], chat.title)
+        assert chat.title.startswith("Chỉ tiêu 1 · câu"), (hostile[:20], chat.title)
     assert stored(app) == {}
     chat.send("62/38" + "~" * (n - 5))  # a fair figure with a long provisional marker
     assert "Đã lưu: 62%/38% (tạm ước tính)" in chat.text
@@ -107,7 +107,7 @@ async def test_telegram_refuses_an_overlong_update(fake_telegram: FakeBotApi, ca
         await user.say("/nop 2026-Q4")
         await user.say("9" * 50_000, expect=2)  # the refusal, then the question on screen again
         refusal, question = fake_telegram.sent_to(1009)[-2:]
-        assert TOO_LONG.format(n="50.000") in refusal.text and question.text.startswith("Chỉ tiêu 1/9")
+        assert TOO_LONG.format(n="50.000") in refusal.text and question.text.startswith("Chỉ tiêu 1 · câu")
         saved = await user.say("62/38")
         assert "Đã lưu: 62%/38%" in saved.text
     app.close()

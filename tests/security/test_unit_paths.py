@@ -20,7 +20,7 @@ from storage.migrate import upgrade
 from storage.models import Unit
 from storage.uow import UnitOfWork
 
-SHIPPED = Path(__file__).resolve().parents[2] / "catalog"
+SHIPPED = Path(__file__).resolve().parents[2] / "conversations" / "catalog" / "shipped"
 EXTRA = """
   - {code: QT_X, name: Báo thử X, kind: agency, parent: QUANGTRI}
   - {code: QT_X_1, name: Chuyên trang của X, kind: agency, parent: QT_X}
