@@ -28,7 +28,7 @@ from tests.fakes.zalo_api import FakeZaloApi
 from tests.helpers.app import invite, make_app
 from tests.helpers.figures import figure
 from tests.helpers.server import read_all
-from tests.helpers.zalo import OA_SECRET, free_port
+from tests.helpers.zalo import OA_SECRET, TOKEN_KEY, free_port
 
 pytestmark = pytest.mark.faults
 BIN = Path(sys.executable).parent / "chitieu"
@@ -52,7 +52,7 @@ class Server:
                "TELEGRAM_BOT_TOKEN": fake.token, "TELEGRAM_API_BASE_URL": fake.base_url,
                "ZALO_APP_ID": zalo.app_id, "ZALO_APP_SECRET": zalo.app_secret, "ZALO_OA_SECRET_KEY": OA_SECRET,
                "ZALO_REFRESH_TOKEN": zalo.issue_tokens().refresh_token, "ZALO_API_BASE_URL": zalo.base_url,
-               "ZALO_OAUTH_BASE_URL": zalo.base_url, "HTTP_MAX_CONNECTIONS": "64", "HTTP_BACKLOG": "32",
+               "ZALO_OAUTH_BASE_URL": zalo.base_url, "TOKEN_KEY": TOKEN_KEY, "HTTP_MAX_CONNECTIONS": "64", "HTTP_BACKLOG": "32",
                "HTTP_HEADER_TIMEOUT": "2", "HTTP_BODY_TIMEOUT": "2", "HTTP_KEEP_ALIVE_SECONDS": "1"}
 
         def low_file_limit() -> None:
