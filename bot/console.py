@@ -56,7 +56,7 @@ class ConsoleChannel:
         if reply.buttons:
             self.choices = [b.data for row in reply.buttons for b in row]
             labels = [b.label for row in reply.buttons for b in row]
-            lines.append("   ".join(f"/{i} {label}" for i, label in enumerate(labels, 1)))
+            lines.append("   ".join(f"/{i} {_unnumbered(label, i)}" for i, label in enumerate(labels, 1)))
         self.out.write("\n".join(x for x in lines if x is not None) + "\n")
 
     def to_event(self, line: str) -> Event:
@@ -110,3 +110,9 @@ async def chat(service: DialogueService, delivery: Delivery, console: ConsoleCha
 async def _turn(service: DialogueService, delivery: Delivery, inbound: Inbound) -> None:
     queued = await asyncio.to_thread(service.handle, inbound)
     await delivery.deliver(queued)
+
+
+def _unnumbered(label: str, i: int) -> str:
+    """A numbered choice («2. CL 2026-Q4 …») shown once as `/2 CL 2026-Q4 …`: the console's own number is the same."""
+    prefix = f"{i}. "
+    return label[len(prefix):] if label.startswith(prefix) else label

@@ -71,3 +71,15 @@ def test_a_whole_form_1_typed_in_words_only_on_the_console(tmp_path: Path) -> No
     assert rows["trend"] == "1. Xu hướng tăng." and rows["difficulties"] == "ko co"
     assert rows["proposals"] == "De xuat ho tro" and rows["year_summary"] == "Tong ket nam"
     assert rows.get("intl") is None  # Mục IV skipped
+
+
+def test_numbered_choices_show_their_number_once_and_both_ways_of_typing_it_pick_the_same(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    chitieu(["db", "upgrade"], db)
+    chitieu(["catalog", "load"], db)
+    result = chitieu(["chat", "--as", "QUANGTRI"], db, "/nop\n2\n/huy\n/nop\n/2\n", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "/1 CL 2026-Q3 · hạn 05/10 · chưa bắt đầu   /2 CL 2026-Q4 · hạn 05/12, chuyển sang 07/12" in out
+    assert "/1 1." not in out and "/2 2." not in out
+    assert out.count("Chỉ tiêu Chiến lược báo chí kỳ 2026-Q4 — Quảng Trị") == 2, out  # `2` and `/2` alike
