@@ -85,7 +85,7 @@ def enrol(app: App, user_id: str, unit_code: str, role: str) -> None:
             raise ValueError(f"no unit has code {unit_code!r}; run `chitieu catalog load` or see `chitieu units list`")
         identity = uow.people.ensure_identity(CHANNEL, user_id, user_id, f"Console {unit.code}")
         if identity.person_id is None:
-            identity.person_id = uow.people.add_person(f"Đầu mối thử ({unit.name})").id
+            identity.person_id = uow.people.add_person(f"Cán bộ thử ({unit.name})").id  # one trainer account per unit, any role
         person = uow.people.person(identity.person_id)
         assert person is not None
         uow.people.grant(person, role if role in Role.ALL else Role.FOCAL, unit)

@@ -83,3 +83,13 @@ def test_numbered_choices_show_their_number_once_and_both_ways_of_typing_it_pick
     assert "/1 CL 2026-Q3 · hạn 05/10 · chưa bắt đầu   /2 CL 2026-Q4 · hạn 05/12, chuyển sang 07/12" in out
     assert "/1 1." not in out and "/2 2." not in out
     assert out.count("Chỉ tiêu Chiến lược báo chí kỳ 2026-Q4 — Quảng Trị") == 2, out  # `2` and `/2` alike
+
+
+def test_trainer_mode_as_an_analyst_is_not_called_a_focal_person(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'c.sqlite3'}"
+    chitieu(["db", "upgrade"], db)
+    chitieu(["catalog", "load"], db)
+    result = chitieu(["chat", "--as", "CBC", "--role", "analyst"], db, "", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Chào Anh/Chị Cán bộ thử (Cục Báo chí). Anh/Chị đang là: cán bộ tổng hợp của Cục Báo chí." in result.stdout
+    assert "Đầu mối thử" not in result.stdout
