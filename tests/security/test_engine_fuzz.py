@@ -112,13 +112,14 @@ class Harness:
             self.restore()
         self.dirty = True
         clean = "".join(c for c in text if c != "\x00" and not "\ud800" <= c <= "\udfff")
+        typed_button = _is_typed_button(self.state(), clean)  # «GUI:LUON» at a question is «Gửi luôn», not an answer
         # One message through the service, as the console channel sends it (no update id to deduplicate):
         # an exception here is a crash and fails the test.
         self.chat.replies = [q.reply for q in self.chat.service.handle(Inbound(self.chat.sender, TextIn(text)))]
         self.history.append((text, self.chat.text[:160]))
         replies = [r for r in self.chat.replies if isinstance(r, TextOut)]
         assert replies, f"no reply to {text!r}"
-        if _is_command(clean):
+        if typed_button or _is_command(clean):
             self.commands += 1
             self.restore()
             self.dirty = False
@@ -178,6 +179,15 @@ class Harness:
         """Still at the question, and exactly one revision per accepted answer: refusals wrote nothing."""
         assert self.at_question(), self.on_screen()
         assert self.revisions() == self.first_revisions + self.stored, (self.revisions(), self.stored)
+
+
+def _is_typed_button(state: dict, text: str) -> bool:
+    """The text stands for a button of the step on screen (or a step word), as the engine reads it first."""
+    from conversations.flows.typed import match
+    from conversations.state import State
+
+    data = match(State.from_dict(state), text)
+    return data is not None and not data.startswith("say:")  # «Có»/«Không» of a yes/no question are answers
 
 
 def _is_command(text: str) -> bool:
