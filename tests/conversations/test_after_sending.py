@@ -115,6 +115,7 @@ def _change_ct1_after_sending(app: App, province: Chat, answer: str) -> None:
     province.press("Sửa một câu")
     province.send("1")
     province.send(answer)
+    assert "Đã lưu: " in province.text and " — thay đổi chờ «Gửi lại»" in province.text
     province.press("Bỏ qua")  # the comparison: back at the summary
 
 
