@@ -108,6 +108,8 @@ class Engine:
             sheet = _sheet_or_none(turn)
             if sheet is not None:
                 review.show(turn, sheet)
+        elif (data := typed.choice(turn.state, text)) is not None:  # `CL` after «Chỉ tiêu 2 của biểu nào?»
+            self.button(turn, data)
         else:
             turn.say(turn.t("dialogue.idle_hint"), buttons=registration.menu_buttons(turn))
 
