@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from conversations.chain import commands as chain
 from conversations.commands import match_command
-from conversations.flows import answering, buttons, info, registration, review, submit, typed
+from conversations.flows import answering, buttons, changes, info, registration, review, submit, typed
 from conversations.invites import looks_like_code
 from conversations.messages import MAX_INBOUND_CHARS, ButtonIn, CommandIn, Event, FileIn, TextIn, typed_length
 from conversations.parsing import echo
@@ -108,6 +108,8 @@ class Engine:
             sheet = _sheet_or_none(turn)
             if sheet is not None:
                 review.show(turn, sheet)
+        elif (data := typed.choice(turn.state, text)) is not None:  # `CL` after «Chỉ tiêu 2 của biểu nào?»
+            self.button(turn, data)
         else:
             turn.say(turn.t("dialogue.idle_hint"), buttons=registration.menu_buttons(turn))
 
@@ -131,6 +133,8 @@ class Engine:
             unit_id, period_id = rest.split(":")
             submit.on_open(turn, int(unit_id), int(period_id)) if (unit_id + period_id).isdigit() \
                 else turn.say(turn.t("dialogue.stale_button_plain"))
+        elif action == "hist":
+            changes.history(turn, rest)
         elif action == "lang":
             info.language(turn, rest)
         elif action == "inv":

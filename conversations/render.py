@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from conversations.forms import FormSpec, QuestionSpec
 from conversations.messages import Button
 from conversations.turn import Turn
-from storage.models import Answer, Period, Submission, Unit
+from storage.models import AnswerLike, AnswerRevision, Period, Submission, Unit
 from storage.values import Value, format_value
 
 SUMMARY_TEXT_LIMIT = 160
@@ -18,7 +19,7 @@ def scopes_of(unit: Unit) -> list[str]:
     return [c for c in reversed(unit.path.strip("/").split("/")) if c]
 
 
-def shown(answer: Answer | None, lang: str) -> str | None:
+def shown(answer: AnswerLike | AnswerRevision | None, lang: str) -> str | None:
     """The answer's value as a person reads it, or None when unanswered/skipped."""
     if answer is None or answer.value is None:
         return None
@@ -71,7 +72,7 @@ def target_line(turn: Turn, sheet: Sheet, q: QuestionSpec) -> str | None:
     return turn.t("dialogue.no_target", year=year)
 
 
-def question_text(turn: Turn, sheet: Sheet, q: QuestionSpec, answers: dict[str, Answer]) -> str:
+def question_text(turn: Turn, sheet: Sheet, q: QuestionSpec, answers: Mapping[str, AnswerLike]) -> str:
     """The body of a question message."""
     d = q.definition
     lines = [d.label]
@@ -126,7 +127,10 @@ def _clip(text: str, limit: int = SUMMARY_TEXT_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def summary_lines(turn: Turn, sheet: Sheet, answers: dict[str, Answer]) -> list[str]:
+clip = _clip
+
+
+def summary_lines(turn: Turn, sheet: Sheet, answers: Mapping[str, AnswerLike]) -> list[str]:
     """One line per asked question: number, short name, value, marks."""
     lines = []
     for q in sheet.asked:
@@ -148,7 +152,7 @@ def summary_lines(turn: Turn, sheet: Sheet, answers: dict[str, Answer]) -> list[
     return lines
 
 
-def missing_required(sheet: Sheet, answers: dict[str, Answer]) -> list[QuestionSpec]:
+def missing_required(sheet: Sheet, answers: Mapping[str, AnswerLike]) -> list[QuestionSpec]:
     """Required questions without an answer."""
     return [q for q in sheet.asked if not q.definition.optional
             and (q.key not in answers or answers[q.key].value is None)]

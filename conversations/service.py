@@ -9,8 +9,9 @@ from datetime import datetime
 
 from conversations.clock import Clock
 from conversations.engine import Engine
+from conversations.flows import typed
 from conversations.forms import FormCache
-from conversations.messages import ButtonIn, CommandIn, FileIn, Inbound, Reply, Sender, TextIn
+from conversations.messages import ButtonIn, CommandIn, FileIn, Inbound, Reply, Sender, TextIn, TextOut
 from conversations.outbox import to_payload
 from conversations.state import State
 from conversations.turn import Turn
@@ -106,6 +107,12 @@ class DialogueService:
             work(turn)
             replies = turn.replies
         with self.new_uow() as uow:
+            if any(isinstance(r, TextOut) and r.buttons for r in replies):  # a report's choice buttons, so that
+                uow.people.lock_identity(identity_id)  # typing a choice (`CL`) acts as its button
+                saved = uow.dialogues.load(identity_id)
+                state = State.from_dict(saved)
+                typed.remember(state, replies, typed.place(state))
+                uow.dialogues.save(identity_id, state.to_dict(), exists=saved is not None)
             queued = [self._queue(uow, s.channel, s.chat_id, identity_id, r) for r in replies]
             uow.commit()
         return queued

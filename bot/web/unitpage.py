@@ -118,7 +118,7 @@ def unit_page(uow: UnitOfWork, unit: Unit, period: str | None, form: str | None,
 def _fill(uow: UnitOfWork, page: UnitPage, sub: Submission, lang: str) -> None:
     """The submission's status, answers, receipts and revisions."""
     assert page.form is not None
-    answers, receipts = uow.submissions.answers(sub.id), uow.submissions.receipts(sub.id)
+    answers, receipts = uow.submissions.sent_answers(sub.id), uow.submissions.receipts(sub.id)  # not pending changes
     people = uow.people.people_by_id([a.updated_by for a in answers.values() if a.updated_by]
                                      + [r.sent_by for r in receipts if r.sent_by])
     names = {pid: p.display_name for pid, p in people.items()}
@@ -129,7 +129,7 @@ def _fill(uow: UnitOfWork, page: UnitPage, sub: Submission, lang: str) -> None:
                                      for k, a in answers.items()))
     page.receipts = [ReceiptLine(r.reference, r.sent_at, names.get(r.sent_by or 0, ""), r.on_time,
                                  _numbers(page.form, r.provisional_keys)) for r in receipts]
-    page.history = history(uow, page.form, uow.submissions.revisions(sub.id), lang)
+    page.history = history(uow, page.form, uow.submissions.revisions(sub.id, sent_only=True), lang)
 
 
 def _question(form: FormInfo, key: str) -> Indicator | None:

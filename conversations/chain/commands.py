@@ -79,7 +79,8 @@ def show_unit(turn: Turn, a: Args) -> None:
         turn.say(turn.t("chain.unit_nothing", unit=unit.name, period=view.period.code))
         return
     sheet = sheet_of(turn, state.submission)
-    lines = [unit_line(turn, state), *summary_lines(turn, sheet, turn.uow.submissions.answers(state.submission.id))]
+    lines = [unit_line(turn, state), *summary_lines(turn, sheet, turn.uow.submissions.sent_answers(
+        state.submission.id))]  # what was sent, not changes waiting for «Gửi lại»
     lines += [turn.t("chain.request_line", at=turn.clock.local(c.requested_at).strftime("%d/%m"),
                      reason=echo(c.reason, 120), status=turn.t(f"chain.request_{c.status}")) for c in state.corrections]
     ref = f"{unit.code} {view.spec.code} {view.period.code}"

@@ -13,7 +13,7 @@ from conversations.parsing.yes_no import says_none
 from conversations.render import Sheet, position, question_buttons, question_text, shown
 from conversations.state import Mode, Step
 from conversations.turn import Turn
-from storage.models import Answer
+from storage.models import AnswerLike, SubmissionStatus
 from storage.repositories import AnswerChange
 from storage.values import Shape, Value, fmt_percent, format_value
 
@@ -125,6 +125,8 @@ def save_value(turn: Turn, sheet: Sheet, q: QuestionSpec, raw: str, value: Value
     record(turn, sheet, q.key, AnswerChange(action, raw_text=raw, value=value, provisional=provisional))
     ack = turn.t("dialogue.saved", value=format_value(value, turn.lang)) + (
         turn.t("dialogue.provisional_mark") if provisional else "")
+    if sheet.submission.status == SubmissionStatus.SUBMITTED:  # a change after sending waits for «Gửi lại»
+        ack += turn.t("dialogue.saved_pending")
     turn.state.provisional_next = False
     if q.definition.comparison:
         ask_comparison(turn, sheet, q, ack)
@@ -132,7 +134,7 @@ def save_value(turn: Turn, sheet: Sheet, q: QuestionSpec, raw: str, value: Value
         advance(turn, sheet, ack)
 
 
-def record(turn: Turn, sheet: Sheet, key: str, change: AnswerChange) -> Answer:
+def record(turn: Turn, sheet: Sheet, key: str, change: AnswerChange) -> AnswerLike:
     """Write one change to an answer with who and through which channel."""
     person_id = turn.person.id if turn.person else None
     return turn.uow.submissions.change(sheet.submission, key, change, person_id, turn.sender.channel)

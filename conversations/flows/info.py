@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from conversations.chain.deadlines import deadline_lines
 from conversations.duedates import due_of, due_words
+from conversations.flows.changes import pending_lines, sent_footer
 from conversations.flows.registration import menu_buttons
 from conversations.flows.sheets import open_options, sheet_of, status_text
 from conversations.parsing import echo
@@ -48,17 +49,19 @@ def view(turn: Turn, args: str) -> None:
     for unit in focal_units:
         for sub in turn.uow.submissions.of_unit(unit.id, wanted or None):
             sheet = sheet_of(turn, sub)
-            answers = turn.uow.submissions.answers(sub.id)
+            sent = sub.status == SubmissionStatus.SUBMITTED and sub.submitted_at is not None
+            # what analysts see: the sent values; the changes waiting for «Gửi lại» are listed after them
+            answers = turn.uow.submissions.sent_answers(sub.id) if sent else turn.uow.submissions.answers(sub.id)
             lines = summary_lines(turn, sheet, answers)
-            status = (turn.t("dialogue.view_sent", at=turn.clock.local(sub.submitted_at).strftime("%H:%M %d/%m/%Y"),
-                             ref=sub.reference)
-                      if sub.status == SubmissionStatus.SUBMITTED and sub.submitted_at else turn.t("dialogue.view_draft"))
+            status = sent_footer(turn, sub) if sent else turn.t("dialogue.view_draft")
             missing = missing_required(sheet, answers)
-            if missing and sub.status != SubmissionStatus.SUBMITTED:
+            if missing and not sent:
                 lines.append(turn.t("dialogue.missing", items=", ".join(q.definition.number or q.key for q in missing)))
-            turn.say("\n".join([status, *lines]), title=turn.t(
+            lines += pending_lines(turn, sheet)
+            turn.say("\n".join([status or "", *lines]), title=turn.t(
                 "dialogue.view_title", form=sheet.spec.definition.short_title or sheet.spec.code,
-                period=sheet.period.code, unit=unit.name))
+                period=sheet.period.code, unit=unit.name),
+                buttons=[[turn.button("dialogue.btn_history", f"hist:{sub.id}")]])
             shown += 1
     if not shown:
         turn.say(turn.t("dialogue.view_nothing", period=echo(wanted)) if wanted else turn.t("dialogue.view_none"))

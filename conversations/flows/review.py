@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from conversations.chain.sending import after_sending
 from conversations.duedates import due_of, due_words
+from conversations.flows.changes import changed_keys, names, sent_footer
 from conversations.flows.sheets import current_sheet, due_for, editable_sheet, is_locked
 from conversations.render import Sheet, missing_required, summary_lines
 from conversations.state import Mode
@@ -21,8 +22,12 @@ def show(turn: Turn, sheet: Sheet, intro: str | None = None) -> None:
     if missing:
         lines.append(turn.t("dialogue.missing", items=", ".join(q.definition.number or q.key for q in missing)))
     sub = sheet.submission
-    if sub.status == SubmissionStatus.SUBMITTED and sub.submitted_at:
-        lines.append(turn.t("dialogue.already_sent", at=_local(turn, sub.submitted_at), ref=sub.reference))
+    footer = sent_footer(turn, sub)
+    if footer:
+        lines.append(footer)
+        changed = changed_keys(turn, sheet)
+        if changed:
+            lines.append(turn.t("dialogue.pending_changes", items=names(turn, sheet, changed)))
     title = turn.t("dialogue.review_title", form=sheet.spec.definition.short_title or sheet.spec.code,
                    period=sheet.period.code, unit=sheet.unit.name)
     body = "\n".join(lines)
@@ -45,7 +50,14 @@ def on_review_button(turn: Turn, action: str, sid: str) -> None:
         return
     if action == "draft":
         turn.state.leave()
-        turn.say(turn.t("dialogue.draft_kept", period=sheet.period.code))
+        if sheet.submission.status != SubmissionStatus.SUBMITTED:
+            turn.say(turn.t("dialogue.draft_kept", period=sheet.period.code))
+            return
+        changed = changed_keys(turn, sheet)  # the sent version stays what analysts see
+        ref = sheet.submission.reference
+        turn.say(turn.t("dialogue.draft_kept_sent", period=sheet.period.code, items=names(turn, sheet, changed),
+                        ref=ref) if changed else turn.t("dialogue.draft_kept_unchanged", period=sheet.period.code,
+                                                        ref=ref))
         return
     if is_locked(turn, sheet):
         turn.state.leave()
@@ -66,6 +78,7 @@ def send(turn: Turn, sheet: Sheet) -> None:
                                                                             for q in missing)))
         return
     sub = sheet.submission
+    turn.uow.submissions.publish(sub)  # sending again: the pending changes become what analysts see
     due = due_for(turn, sheet.unit, sheet.period)
     on_time = turn.today <= due
     count = len(turn.uow.submissions.receipts(sub.id)) + 1

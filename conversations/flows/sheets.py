@@ -98,12 +98,15 @@ def is_locked(turn: Turn, sheet: Sheet) -> bool:
 
 
 def status_text(turn: Turn, option: Option) -> str:
-    """`chưa bắt đầu`, `nháp 3/8` or `đã gửi`."""
+    """`chưa bắt đầu`, `nháp 3/8`, `đã gửi` or `đã gửi, có thay đổi chưa gửi lại`."""
     sub = option.submission
     if sub is None:
         return turn.t("dialogue.status_new")
     if sub.status == SubmissionStatus.SUBMITTED:
-        return turn.t("dialogue.status_sent")
+        from conversations.flows.changes import changed_keys
+
+        changed = changed_keys(turn, sheet_of(turn, sub))
+        return turn.t("dialogue.status_sent_changed" if changed else "dialogue.status_sent")
     asked = option.spec.asked(option.unit.kind, option.period.slot)
     answers = turn.uow.submissions.answers(sub.id)
     done = sum(1 for q in asked if q.key in answers and (answers[q.key].value or answers[q.key].skipped))

@@ -40,6 +40,7 @@ _YES_DATA = re.compile(r"^(ok:|inv:yes)")
 _NO_DATA = re.compile(r"^(redo:|inv:no)")
 _NUMBERED = re.compile(r"^\s*((?:[0-9]{1,2}|[IVX]{1,5})(?:\.[0-9a-z]{1,2})*)\.\s")
 _NOT_WORD = re.compile(r"[^\w]+")
+_CODE = re.compile(r"\(([^()]{1,12})\)\s*$")  # `Chỉ tiêu Chiến lược báo chí (CL)`
 
 
 def words(text: str) -> str:
@@ -104,3 +105,20 @@ def match(state: State, text: str) -> str | None:
             if typed in ACTION_WORDS[action] and state.submission_id:
                 return f"{data}:{state.submission_id}"
     return None
+
+
+def choice(state: State, text: str) -> str | None:
+    """Outside any dialogue step: a choice typed by the code its label ends with (`CL` for `… (CL)`), or by
+    words found in one label only (`chien luoc`, at least two words). Called only when the text is neither
+    a button's word nor a command, so an answer or a command is never taken for a choice."""
+    typed = words(text)
+    if not typed or len(typed) > 60:
+        return None
+    for label, data in state.keyboard:
+        code = _CODE.search(label)
+        if code and typed == words(code.group(1)):
+            return data
+    if len(typed.split()) < 2:
+        return None
+    hits = [data for label, data in state.keyboard if f" {typed} " in f" {words(label)} "]
+    return hits[0] if len(hits) == 1 else None

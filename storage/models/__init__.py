@@ -3,7 +3,16 @@
 from storage.models.audit import AuditEntry
 from storage.models.base import Base, UTCDateTime, utcnow
 from storage.models.chain import CollectorRound, CorrectionRequest, CorrectionStatus, Forwarding
-from storage.models.data import Answer, AnswerRevision, Receipt, Submission, SubmissionStatus
+from storage.models.data import (
+    ANSWER_FIELDS,
+    Answer,
+    AnswerLike,
+    AnswerRevision,
+    PendingAnswer,
+    Receipt,
+    Submission,
+    SubmissionStatus,
+)
 from storage.models.forms import Form, Period, Question, Target
 from storage.models.ops import (
     ChannelToken,
@@ -28,7 +37,7 @@ from storage.models.org import (
 from storage.models.web import WebSession, WebSignIn, WebSignInFailure
 
 __all__ = [
-    "Answer", "AnswerRevision", "AuditEntry", "Base", "ChannelToken", "CollectorRound", "CorrectionRequest", "CorrectionStatus",
+    "ANSWER_FIELDS", "Answer", "AnswerLike", "AnswerRevision", "PendingAnswer", "AuditEntry", "Base", "ChannelToken", "CollectorRound", "CorrectionRequest", "CorrectionStatus",
     "Forwarding", "DialogueState", "Download", "Form", "Identity",
     "InboxEvent", "Invite", "LOCAL_CHANNELS", "InviteAttempt", "OutboxMessage", "OutboxStatus", "Period", "Person", "Question",
     "Receipt", "ReminderLog", "Role", "RoleGrant", "Submission", "SubmissionStatus", "Target", "UTCDateTime",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.models.base import Base, utcnow
@@ -96,6 +96,41 @@ class AnswerRevision(Base):
     source_name: Mapped[str | None] = mapped_column(String(255))
     source_sha256: Mapped[str | None] = mapped_column(String(64))
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A change made after sending, not yet sent again: analysts see the `answers` row, not this one.
+    pending: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class PendingAnswer(Base):
+    """A sent answer's change that waits for «Gửi lại»: the focal person works on it, analysts do not see it.
+
+    `answers` keeps what was sent (every summary, workbook and report reads it); sending again moves each
+    pending row onto its answer and issues the next receipt, in one transaction.
+    """
+
+    __tablename__ = "pending_answers"
+    __table_args__ = (UniqueConstraint("submission_id", "question_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"))
+    question_key: Mapped[str] = mapped_column(String(40))
+    raw_text: Mapped[str | None] = mapped_column(Text)
+    value: Mapped[str | None] = mapped_column(Text)
+    a: Mapped[float | None] = mapped_column(Float)
+    b: Mapped[float | None] = mapped_column(Float)
+    basis: Mapped[str | None] = mapped_column(String(16))
+    skipped: Mapped[bool] = mapped_column(default=False)
+    provisional: Mapped[bool] = mapped_column(default=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    comparison: Mapped[str | None] = mapped_column(Text)
+    revision: Mapped[int] = mapped_column(default=0)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# What the focal person's side reads: the sent answer, or its pending change.
+AnswerLike = Answer | PendingAnswer
+ANSWER_FIELDS = ("raw_text", "value", "a", "b", "basis", "skipped", "provisional", "note", "comparison", "revision",
+                 "updated_by", "updated_at")
 
 
 class Receipt(Base):

@@ -5,9 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
-from storage.models import Answer, AnswerRevision, Period, Receipt, Submission, SubmissionStatus, utcnow
+from storage.models import (
+    ANSWER_FIELDS,
+    Answer,
+    AnswerLike,
+    AnswerRevision,
+    PendingAnswer,
+    Period,
+    Receipt,
+    Submission,
+    SubmissionStatus,
+    utcnow,
+)
 from storage.repositories.base import Repository, insert_ignore
 from storage.values import Value
 
@@ -59,42 +70,103 @@ class SubmissionRepository(Repository):
         assert found is not None
         return found
 
-    def answers(self, submission_id: int) -> dict[str, Answer]:
-        """Current answers by question key."""
+    def answers(self, submission_id: int) -> dict[str, AnswerLike]:
+        """The answers as the focal person has them: each sent answer, or its change waiting for «Gửi lại»."""
+        current: dict[str, AnswerLike] = dict(self.sent_answers(submission_id))
+        current.update(self.pending(submission_id))
+        return current
+
+    def sent_answers(self, submission_id: int) -> dict[str, Answer]:
+        """The answers analysts see (a draft's answers, or what was last sent), by question key."""
         rows = self.session.scalars(select(Answer).where(Answer.submission_id == submission_id))
         return {a.question_key: a for a in rows}
 
-    def answer(self, submission_id: int, key: str) -> Answer | None:
-        """The current answer to one question (one row, where `answers` reads the whole submission)."""
+    def pending(self, submission_id: int) -> dict[str, PendingAnswer]:
+        """Changes made after sending that wait for «Gửi lại», by question key."""
+        rows = self.session.scalars(select(PendingAnswer).where(PendingAnswer.submission_id == submission_id))
+        return {p.question_key: p for p in rows}
+
+    def answer(self, submission_id: int, key: str) -> AnswerLike | None:
+        """The current answer to one question as the focal person has it (its pending change first)."""
+        return self._pending_row(submission_id, key) or self._sent_row(submission_id, key)
+
+    def _sent_row(self, submission_id: int, key: str) -> Answer | None:
         return self.session.scalar(
             select(Answer).where(Answer.submission_id == submission_id, Answer.question_key == key))
 
+    def _pending_row(self, submission_id: int, key: str) -> PendingAnswer | None:
+        return self.session.scalar(select(PendingAnswer).where(PendingAnswer.submission_id == submission_id,
+                                                               PendingAnswer.question_key == key))
+
     def change(self, submission: Submission, key: str, change: AnswerChange, person_id: int | None,
-               channel: str | None) -> Answer:
-        """Apply one change to an answer and keep it as a new revision."""
-        answer = self.answer(submission.id, key)
-        if answer is None:
-            answer = Answer(submission_id=submission.id, question_key=key, revision=0, skipped=False,
-                            provisional=False)
-            self.session.add(answer)
-        _apply(answer, change)
-        answer.revision += 1
-        answer.updated_by, answer.updated_at = person_id, utcnow()
+               channel: str | None) -> AnswerLike:
+        """Apply one change to an answer and keep it as a new revision.
+
+        On a draft the answer itself changes. On a sent submission the change goes to the question's pending
+        row (a copy of the sent answer on its first change), so analysts keep seeing what was sent until
+        `publish` runs on «Gửi lại»; the revision is marked pending until then.
+        """
+        after_sending = submission.status == SubmissionStatus.SUBMITTED
+        target: AnswerLike | None
+        if after_sending:
+            target = self._pending_row(submission.id, key)
+            if target is None:
+                sent = self._sent_row(submission.id, key)
+                target = PendingAnswer(submission_id=submission.id, question_key=key, revision=0, skipped=False,
+                                       provisional=False)
+                if sent is not None:
+                    for name in ANSWER_FIELDS:
+                        setattr(target, name, getattr(sent, name))
+                self.session.add(target)
+        else:
+            target = self._sent_row(submission.id, key)
+            if target is None:
+                target = Answer(submission_id=submission.id, question_key=key, revision=0, skipped=False,
+                                provisional=False)
+                self.session.add(target)
+        _apply(target, change)
+        target.revision += 1
+        target.updated_by, target.updated_at = person_id, utcnow()
         submission.updated_at, submission.version = utcnow(), submission.version + 1
         self.session.add(AnswerRevision(
-            submission_id=submission.id, question_key=key, revision=answer.revision, action=change.action,
-            raw_text=answer.raw_text, value=answer.value, skipped=answer.skipped, provisional=answer.provisional,
-            note=answer.note, comparison=answer.comparison, changed_by=person_id, channel=channel,
+            submission_id=submission.id, question_key=key, revision=target.revision, action=change.action,
+            raw_text=target.raw_text, value=target.value, skipped=target.skipped, provisional=target.provisional,
+            note=target.note, comparison=target.comparison, changed_by=person_id, channel=channel,
             source_name=change.source.name[:255] if change.source else None,
-            source_sha256=change.source.sha256 if change.source else None, changed_at=answer.updated_at,
+            source_sha256=change.source.sha256 if change.source else None, changed_at=target.updated_at,
+            pending=after_sending,
         ))
-        return answer
+        return target
 
-    def revisions(self, submission_id: int, key: str | None = None) -> Sequence[AnswerRevision]:
-        """Every revision of a submission (or of one answer), oldest first."""
+    def publish(self, submission: Submission) -> list[str]:
+        """Sending again: every pending change becomes the answer analysts see; the keys changed.
+
+        Runs in the caller's transaction with the new receipt, so a crash leaves either both or neither.
+        """
+        changed = []
+        for key, row in sorted(self.pending(submission.id).items()):
+            answer = self._sent_row(submission.id, key)
+            if answer is None:
+                answer = Answer(submission_id=submission.id, question_key=key)
+                self.session.add(answer)
+            for name in ANSWER_FIELDS:
+                setattr(answer, name, getattr(row, name))
+            changed.append(key)
+        self.session.flush()
+        self.session.execute(delete(PendingAnswer).where(PendingAnswer.submission_id == submission.id))
+        self.session.execute(update(AnswerRevision).where(AnswerRevision.submission_id == submission.id,
+                                                          AnswerRevision.pending.is_(True)).values(pending=False))
+        return changed
+
+    def revisions(self, submission_id: int, key: str | None = None,
+                  sent_only: bool = False) -> Sequence[AnswerRevision]:
+        """Every revision of a submission (or of one answer), oldest first; `sent_only` leaves out the
+        changes waiting for «Gửi lại» (what an analyst may see)."""
         stmt = select(AnswerRevision).where(AnswerRevision.submission_id == submission_id)
         if key:
             stmt = stmt.where(AnswerRevision.question_key == key)
+        if sent_only:
+            stmt = stmt.where(AnswerRevision.pending.is_(False))
         return self.session.scalars(stmt.order_by(AnswerRevision.id)).all()
 
     def add_receipt(self, receipt: Receipt) -> Receipt:
@@ -131,7 +203,7 @@ class SubmissionRepository(Repository):
         )
 
 
-def _apply(answer: Answer, change: AnswerChange) -> None:
+def _apply(answer: AnswerLike, change: AnswerChange) -> None:
     """Copy the given fields of a change onto the answer, mirroring the value into a/b/basis."""
     if change.raw_text is not None:
         answer.raw_text = change.raw_text

@@ -71,6 +71,7 @@ def make_official(app: App, unit: str, period: str, form: str = "CL") -> None:
         for key, answer in uow.submissions.answers(sub.id).items():
             if answer.provisional:
                 uow.submissions.change(sub, key, AnswerChange("answer", provisional=False), None, "test")
+        uow.submissions.publish(sub)  # and sent again: a change after sending waits for that (issue 11 §2)
         uow.commit()
 
 

@@ -35,6 +35,7 @@ def fill(uow: UnitOfWork, unit: str, form: str, period: str, answers: Mapping[st
         change = AnswerChange("answer", raw_text=text, value=value, provisional=key in provisional,
                               note=(notes or {}).get(key), comparison=(comparisons or {}).get(key))
         uow.submissions.change(sub, key, change, person_id, "test")
+    uow.submissions.publish(sub)  # a sent submission filled again counts as sent again (issue 11 §2)
     if sent:
         sub.status, sub.on_time = SubmissionStatus.SUBMITTED, on_time
         sub.submitted_at = at or vn(2026, 11, 20, 10, 0)

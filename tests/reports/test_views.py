@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from bot.app import App
 from conversations.messages import DocumentOut
 from tests.helpers.chat import Chat
@@ -95,6 +97,29 @@ def test_chitieu_names_the_form_and_asks_which_when_two_have_the_number(
     analyst.send("chi tieu 2 quý III/2025 cl")  # typed, period by name
     assert analyst.title.startswith("Chỉ tiêu 2 · Chỉ tiêu Chiến lược báo chí · Quý III/2025")
     assert "1. Huế: 9.000/10.000 (90%)" in analyst.text
+
+
+@pytest.mark.parametrize(("typed", "title"), [("CL", "Chỉ tiêu 2 · Chỉ tiêu Chiến lược báo chí"),
+                                              ("cl", "Chỉ tiêu 2 · Chỉ tiêu Chiến lược báo chí"),
+                                              ("chien luoc", "Chỉ tiêu 2 · Chỉ tiêu Chiến lược báo chí"),
+                                              (" cds ", "Câu 2 · Chuyển đổi số báo chí"),
+                                              ("chuyển đổi số", "Câu 2 · Chuyển đổi số báo chí")])
+def test_the_form_typed_after_chitieu_asks_which_picks_it(app: App, registered: Callable[..., Chat], typed: str,
+                                                          title: str) -> None:
+    load(app, CL_Q3)
+    analyst = registered("CBC", "analyst")
+    analyst.send("/chitieu 2")
+    assert analyst.title == "Chỉ tiêu 2 của biểu nào?"
+    analyst.send(typed)
+    assert analyst.title.startswith(title), analyst.text
+
+
+def test_words_in_both_forms_do_not_pick_one(app: App, registered: Callable[..., Chat]) -> None:
+    load(app, CL_Q3)
+    analyst = registered("CBC", "analyst")
+    analyst.send("/chitieu 2")
+    analyst.send("báo chí")  # in both labels: neither is chosen
+    assert "Chỉ tiêu 2 ·" not in (analyst.title or "") and "Câu 2 ·" not in (analyst.title or "")
 
 
 def test_a_year_of_a_quarterly_form_shows_the_quarters_side_by_side(app: App, registered: Callable[..., Chat]) -> None:

@@ -170,6 +170,31 @@ def test_the_unit_page_shows_answers_receipts_and_every_revision(web: tuple[App,
     assert "Đã nộp đúng hạn" in doc.one("section", aria_labelledby="status-heading").text
 
 
+def test_the_unit_page_does_not_show_a_change_waiting_for_send_again(web: tuple[App, World]) -> None:
+    """Issue 11 §2: after sending, a change is pending until «Gửi lại»; the web view shows what was sent."""
+    from storage.repositories import AnswerChange
+    from tests.web.world import _parsed
+
+    app, world = web
+    with app.uow() as uow:
+        unit, period = uow.units.by_code("QUANGTRI"), uow.periods.by_code("CL", "2025-Q3")
+        sub = uow.submissions.get(unit.id, period.id)
+        uow.submissions.change(sub, "ct2", AnswerChange("answer", raw_text="99.000/150.000",
+                                                        value=_parsed(uow, "ct2", "99.000/150.000")), None, "test")
+        uow.commit()
+    c = signed_in(app, world.cbc)
+    html = c.get("/w/don-vi/QUANGTRI?bieu=CL&ky=2025-Q3").text
+    answers = {row[0]: row for row in table_rows(page(html), "answers")}
+    assert answers["2"][4] == "121.000/150.000" and "99.000" not in html
+    with app.uow() as uow:
+        uow.submissions.publish(uow.submissions.get(unit.id, period.id))  # sent again
+        uow.commit()
+    html = c.get("/w/don-vi/QUANGTRI?bieu=CL&ky=2025-Q3").text
+    assert {row[0]: row for row in table_rows(page(html), "answers")}["2"][4] == "99.000/150.000"
+    history = [r[4] for r in table_rows(page(html), "history")]
+    assert any("121.000/150.000 (80,7%) → 99.000/150.000 (66%)" in h for h in history), history
+
+
 def test_typed_html_is_shown_as_text_and_no_page_has_a_script(web: tuple[App, World]) -> None:
     app, world = web
     register(app, "odd", "QT-BAO", "focal", '<b onmouseover="alert(1)">Tên</b>')

@@ -87,6 +87,7 @@ def correct(app: App, who: int) -> None:
         text = _parsed(uow, "difficulties", HTML_ANSWER)
         uow.submissions.change(sub, "difficulties", AnswerChange("answer", raw_text=HTML_ANSWER, value=text), who,
                                "telegram")
+        uow.submissions.publish(sub)  # sent again (issue 11 §2: a change after sending waits for this)
         for n, (at, keys) in enumerate(((vn(2025, 10, 3, 16, 0), "ct2"), (vn(2026, 11, 20, 10, 0), "")), start=1):
             uow.submissions.add_receipt(Receipt(submission_id=sub.id, reference=f"CL-2025Q3-QUANGTRI-0{n}", sent_at=at,
                                                 sent_by=who, on_time=n == 1, provisional_keys=keys))
