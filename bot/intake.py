@@ -35,9 +35,11 @@ class Intake:
 
     def __init__(self, app: App, service: DialogueService, delivery: Delivery, channel: str, translate: Translate,
                  on_unanswered: Callable[[dict[str, Any]], None] | None = None,
-                 notify_busy: Callable[[str], Awaitable[None]] | None = None) -> None:
+                 notify_busy: Callable[[str], Awaitable[None]] | None = None,
+                 after_chat: Callable[[str], Awaitable[None]] | None = None) -> None:
         self.app, self.service, self.delivery, self.channel = app, service, delivery, channel
         self.translate, self.on_unanswered, self.notify_busy = translate, on_unanswered, notify_busy
+        self.after_chat = after_chat  # run once a chat's pending updates are applied (Telegram: its menu)
         self.locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self.tasks: set[asyncio.Task[None]] = set()
         self.busy_told: dict[str, float] = {}
@@ -73,6 +75,11 @@ class Intake:
                     return  # stays in the inbox: applied after the restart
                 if not await self._apply(event_id, key, payload, chat_id):
                     return  # the database is unavailable: leave the rest for the sweep, keep the order
+            if rows and chat_id and self.after_chat is not None and not self.stopping:
+                try:
+                    await self.after_chat(chat_id)
+                except Exception:  # noqa: BLE001 - best effort, never in the way of the chat's next update
+                    log.exception("after applying a %s chat's updates", self.channel)
 
     async def _apply(self, event_id: int, key: str, payload: dict[str, Any], chat_id: str) -> bool:
         inbound = self.translate(payload, key) if payload is not None else None

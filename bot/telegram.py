@@ -14,7 +14,14 @@ from typing import Any
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")  # RetryAfter.retry_after as a timedelta, PTB's future default
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import BadRequest, Conflict, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder
@@ -23,7 +30,7 @@ from telegram.request import HTTPXRequest
 from bot.app import App
 from bot.delivery import SEND_DEADLINE, Delivery, RetryLater, Undeliverable
 from bot.intake import Intake
-from conversations.commands import canonical_name
+from conversations.commands import Menu, canonical_name, menu, menu_of
 from conversations.messages import (
     ButtonIn,
     CommandIn,
@@ -48,13 +55,10 @@ POLL_TIMEOUT = 10
 OVERALL_PER_SECOND = 29
 FILE_KINDS = ("document", "photo", "sticker", "voice", "video", "video_note", "audio", "location", "contact",
               "animation")
-MENU = [("nop", "Nộp hoặc tiếp tục nộp số liệu"), ("xem", "Xem số liệu đơn vị đã gửi"),
-        ("han", "Các kỳ đang mở và hạn nộp"), ("huy", "Tạm dừng, giữ bản nháp"),
-        ("tonghop", "Tổng hợp: tóm tắt, biểu đồ, Excel"), ("thieu", "Đơn vị chưa nộp"),
-        ("chitieu", "Một chỉ tiêu theo đơn vị"), ("duyet", "Tình hình tổng hợp của đơn vị thu thập"),
-        ("yeucausua", "Yêu cầu đơn vị sửa số liệu"), ("guilen", "Gửi báo cáo tổng hợp lên cấp trên"),
-        ("baocao", "Dự thảo báo cáo (Word)"), ("huongdan", "Hướng dẫn"), ("lienket", "Dùng chung tài khoản Zalo/Telegram"),
-        ("lang", "Ngôn ngữ / Language")]
+# Telegram's «Menu» button lists the commands of the chat's scope and the user's language: the default scope
+# shows the unregistered menu (/start, /huongdan) in Vietnamese, or in English to a Telegram app set to English;
+# each registered person's private chat gets the menu of their roles, in the language they chose (/lang).
+MENU_LANGUAGES = {"vi": "", "en": "en"}  # our language -> setMyCommands language_code ("" = every other)
 
 
 def to_event(message: Message) -> Event:
@@ -204,8 +208,10 @@ class TelegramChannel:
     def __init__(self, app: App, service: DialogueService, delivery: Delivery) -> None:
         self.app, self.service, self.delivery = app, service, delivery
         self.application = self._build()
-        self.intake = Intake(app, service, delivery, CHANNEL, self._translate, self._unanswered, self._busy)
+        self.intake = Intake(app, service, delivery, CHANNEL, self._translate, self._unanswered, self._busy,
+                             self.refresh_menu)
         self.offset: int | None = None
+        self.menus: dict[str, Menu | None] = {}  # chat id -> the menu this process last set there (None: default)
 
     def _build(self) -> Application:
         s = self.app.settings
@@ -361,5 +367,36 @@ class TelegramChannel:
             raise RetryLater(f"telegram: {type(exc).__name__}") from None
 
     async def register_commands(self) -> None:
-        """The command menu, in Vietnamese."""
-        await self.application.bot.set_my_commands([BotCommand(c, d) for c, d in MENU])
+        """The default menu (what an unregistered person sees), in Vietnamese and, for English apps, English."""
+        for lang, code in MENU_LANGUAGES.items():
+            entries = menu((), lang).entries
+            await self.bot.set_my_commands([BotCommand(c, d) for c, d in entries], language_code=code or None)
+
+    async def refresh_menu(self, chat_id: str) -> None:
+        """After a chat's turns: give its menu the commands of the person's roles, in their language, when that
+        changed (registered, got or lost a role, chose another language) or was not yet set by this process.
+        A person without a role goes back to the default menu. Best effort: a failure is retried next time."""
+        if not chat_id.isdigit():  # a group (negative id) or no chat: only private chats get a menu of their own
+            return
+        try:
+            wanted = await asyncio.to_thread(self._menu_of, chat_id)
+        except Exception:  # noqa: BLE001 - the database is unavailable: the next message tries again
+            log.warning("could not read the menu of a Telegram chat; trying again on its next message")
+            return
+        if chat_id in self.menus and self.menus[chat_id] == wanted:
+            return
+        scope = BotCommandScopeChat(int(chat_id))
+        try:
+            if wanted is None:
+                await self.bot.delete_my_commands(scope=scope)
+            else:
+                await self.bot.set_my_commands([BotCommand(c, d) for c, d in wanted.entries], scope=scope)
+        except TelegramError as exc:
+            self.menus.pop(chat_id, None)
+            log.info("could not set the menu of a Telegram chat (%s); trying again on its next message", exc)
+            return
+        self.menus[chat_id] = wanted
+
+    def _menu_of(self, chat_id: str) -> Menu | None:
+        with self.app.uow() as uow:
+            return menu_of(uow, CHANNEL, chat_id)  # a private chat's id is its user's id

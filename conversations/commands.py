@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from conversations.parsing import fold
+from storage.i18n import DEFAULT_LANG, LANGS, Catalog, locales_of
+from storage.models import Role
 from storage.period_names import read_period, with_codes
+from storage.uow import UnitOfWork
 
 # canonical name -> words a person may type instead of the slash command (already folded)
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -90,3 +95,45 @@ def _args_fit(name: str, args: str) -> bool:
     if name == "yeucausua":  # a unit code, then what to correct
         return bool(re.match(r"[A-Z0-9][A-Z0-9_-]+(\s|$)", args))
     return name in ("start", "lang")
+
+
+# The command menu a chat shows (Telegram's «Menu» button), by role: what each role may use, in the order shown.
+# A person holding several roles gets the union. Descriptions are `menu.<name>` in conversations/locales.
+UNREGISTERED_MENU: tuple[str, ...] = ("start", "huongdan")
+FOCAL_MENU: tuple[str, ...] = ("nop", "xem", "han", "huy", "huongdan", "lienket", "web")
+ANALYST_MENU: tuple[str, ...] = (*FOCAL_MENU, "tonghop", "thieu", "chitieu", "duyet", "yeucausua", "guilen",
+                                 "baocao")
+ADMIN_MENU: tuple[str, ...] = (*ANALYST_MENU, "nhacnho")
+ROLE_MENUS: dict[str, tuple[str, ...]] = {Role.FOCAL: FOCAL_MENU, Role.ANALYST: ANALYST_MENU, Role.ADMIN: ADMIN_MENU}
+_MENU_ORDER = {name: i for i, name in enumerate(dict.fromkeys((*ADMIN_MENU, *UNREGISTERED_MENU)))}
+_TEXTS = Catalog.load(locales_of(__file__))
+
+
+def menu_names(roles: Iterable[str]) -> tuple[str, ...]:
+    """The commands of a person holding `roles` (none: the unregistered menu, /start and /huongdan)."""
+    names = {name for role in roles for name in ROLE_MENUS.get(role, ())}
+    return tuple(sorted(names, key=_MENU_ORDER.__getitem__)) if names else UNREGISTERED_MENU
+
+
+@dataclass(frozen=True)
+class Menu:
+    """The command menu of one chat: (command, description) pairs in one language."""
+
+    lang: str
+    entries: tuple[tuple[str, str], ...]
+
+
+def menu(roles: Iterable[str], lang: str = DEFAULT_LANG) -> Menu:
+    """The menu of a person holding `roles`, described in `lang` (Vietnamese for an unknown language)."""
+    lang = lang if lang in LANGS else DEFAULT_LANG
+    return Menu(lang, tuple((name, _TEXTS.text(f"menu.{name}", lang)) for name in menu_names(roles)))
+
+
+def menu_of(uow: UnitOfWork, channel: str, external_id: str) -> Menu | None:
+    """The menu the account's person should see, in their language; None when the account has no person
+    with an active role (unregistered, or every role taken back): the channel's default menu applies."""
+    identity = uow.people.identity(channel, external_id)
+    if identity is None or identity.person is None:
+        return None
+    roles = {grant.role for grant in uow.people.roles_of(identity.person.id)}
+    return menu(roles, identity.person.language) if roles else None

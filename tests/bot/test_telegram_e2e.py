@@ -20,7 +20,7 @@ async def test_province_submits_form1_with_wrong_inputs_back_provisional_and_a_r
     code = invite(app, "QUANGTRI", name="Lê Thị B")
     lan = TelegramUser(fake_telegram, PROVINCE_USER)
     async with running_bot(app):
-        assert ("nop", "Nộp hoặc tiếp tục nộp số liệu") in fake_telegram.commands
+        assert ("start", "Bắt đầu, nhập mã mời") in fake_telegram.commands
         before = lan.count
         fake_telegram.user_sends_command(PROVINCE_USER, "start", canonical(code))
         welcome = (await fake_telegram.wait_for_messages_async(PROVINCE_USER, before + 1))[-1]

@@ -144,16 +144,17 @@ class BotApiMethods:
 
     def set_my_commands(self, params: Params, files: Files) -> bool:
         """setMyCommands for one scope and language."""
-        self._state.commands[_commands_key(params)] = check_commands(params.get("commands"))
+        key = self._commands_key(params)
+        self._state.commands[key] = check_commands(params.get("commands"))
         return True
 
     def get_my_commands(self, params: Params, files: Files) -> list[dict[str, str]]:
         """getMyCommands for one scope and language."""
-        return copy.deepcopy(self._state.commands.get(_commands_key(params), []))
+        return copy.deepcopy(self._state.commands.get(self._commands_key(params), []))
 
     def delete_my_commands(self, params: Params, files: Files) -> bool:
         """deleteMyCommands for one scope and language."""
-        self._state.commands.pop(_commands_key(params), None)
+        self._state.commands.pop(self._commands_key(params), None)
         return True
 
     # -- messages --------------------------------------------------------------------------------
@@ -314,6 +315,24 @@ class BotApiMethods:
         }
 
 
-def _commands_key(params: Params) -> tuple[str, str]:
-    scope = params.get("scope") or {"type": "default"}
-    return json.dumps(scope, sort_keys=True), params.get("language_code") or ""
+    def _commands_key(self, params: Params) -> tuple[str, str]:
+        """The (scope, language) a command list is kept under, refused as Telegram refuses a bad one: an
+        unknown scope type, a chat scope naming a chat the bot does not know, a language that is not ISO 639-1."""
+        scope = params.get("scope") or {"type": "default"}
+        if isinstance(scope, str):
+            scope = json.loads(scope)
+        if not isinstance(scope, dict) or scope.get("type") not in _SCOPES:
+            raise bad_request("can't parse BotCommandScope JSON object")
+        if scope["type"] in ("chat", "chat_administrators", "chat_member"):
+            with self._state.lock:
+                known = scope.get("chat_id") not in (None, "") and self._state._find_chat(scope["chat_id"])
+            if not known:
+                raise bad_request("chat not found")
+        language = params.get("language_code") or ""
+        if language and not re.fullmatch(r"[a-z]{2}", str(language)):
+            raise bad_request("invalid language code specified")
+        return json.dumps(scope, sort_keys=True), language
+
+
+_SCOPES = ("default", "all_private_chats", "all_group_chats", "all_chat_administrators", "chat",
+           "chat_administrators", "chat_member")

@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, BotCommandScopeChat, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import (
     BadRequest,
     Conflict,
@@ -182,6 +182,22 @@ async def test_photo_sticker_group_command_and_commands(
     assert group_reply.text == "Xin chào! payload="
     assert fake_telegram.commands == [("start", "Bắt đầu"), ("help", "Trợ giúp")]
     assert [c.command for c in await echo_bot.bot.get_my_commands()] == ["start", "help"]
+
+
+async def test_commands_per_chat_scope_and_language(fake_telegram: FakeBotApi, echo_bot: Application) -> None:
+    fake_telegram.add_user(USER)
+    bot = echo_bot.bot
+    await bot.set_my_commands([("nop", "Nộp số liệu")], scope=BotCommandScopeChat(USER))
+    await bot.set_my_commands([("start", "Start")], language_code="en")
+    assert fake_telegram.commands_for({"type": "chat", "chat_id": USER}) == [("nop", "Nộp số liệu")]
+    assert fake_telegram.commands_for(language_code="en") == [("start", "Start")]
+    assert [c.command for c in await bot.get_my_commands(scope=BotCommandScopeChat(USER))] == ["nop"]
+    with pytest.raises(BadRequest, match="[Cc]hat not found"):
+        await bot.set_my_commands([("nop", "Nộp")], scope=BotCommandScopeChat(424242))
+    with pytest.raises(BadRequest, match="[Ii]nvalid language code"):
+        await bot.set_my_commands([("nop", "Nộp")], language_code="english")
+    assert await bot.delete_my_commands(scope=BotCommandScopeChat(USER))
+    assert fake_telegram.commands_for({"type": "chat", "chat_id": USER}) == []
 
 
 async def test_blocking_user_sends_my_chat_member_and_403(
