@@ -128,18 +128,20 @@ class Intake:
             rows = uow.inbox.pending(self.channel, None, received_before)
             return list(dict.fromkeys(r.chat_id or "" for r in rows))
 
-    async def sweep_forever(self, every: float = 5.0, min_age: float = 10.0) -> None:
-        """Every few seconds, apply updates that have waited longer than `min_age` (a hiccup or a crash)."""
-        while not self.stopping:
-            await asyncio.sleep(every)
-            # tracked with the chats' tasks, so a clean stop waits for the turn a sweep is applying
-            work = asyncio.create_task(self.replay(min_age))
-            self.tasks.add(work)
-            work.add_done_callback(self.tasks.discard)
-            try:
-                await work
-            except Exception:  # noqa: BLE001 - the database may still be down; try again next time
-                log.warning("inbox sweep on %s failed; retrying", self.channel)
+    async def sweep(self, min_age: float = 10.0) -> int:
+        """Apply updates that have waited longer than `min_age` (a hiccup or a crash); the periodic job
+        `<channel>-sweep` (bot.jobs) runs it. Returns how many chats had some."""
+        if self.stopping:
+            return 0
+        # tracked with the chats' tasks, so a clean stop waits for the turn a sweep is applying
+        work = asyncio.create_task(self.replay(min_age))
+        self.tasks.add(work)
+        work.add_done_callback(self.tasks.discard)
+        try:
+            return await work
+        except Exception:  # noqa: BLE001 - the database may still be down; try again next time
+            log.warning("inbox sweep on %s failed; retrying", self.channel)
+            return 0
 
     async def close(self, timeout: float | None = None) -> None:
         """Let updates being applied finish (each chat's current one: `stopping` holds back the rest);
