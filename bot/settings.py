@@ -15,6 +15,7 @@ import re
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator
@@ -72,7 +73,7 @@ class Settings(BaseSettings):
     catalog_dir: Path = SHIPPED
     timezone: str = "Asia/Ho_Chi_Minh"
     log_level: str = "INFO"
-    log_format: str = "text"  # or "json": one JSON object a line (bot.logsafe.JsonFormatter)
+    log_format: Literal["text", "json"] = "text"  # or "json": one JSON object a line (bot.logsafe.JsonFormatter)
     clock_now: datetime | None = None  # freeze "now" (training sessions, reproducible demos and tests)
 
     telegram_bot_token: SecretStr | None = None
