@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
+from bot import metrics
 from bot.app import App
 from bot.delivery import Delivery
 from conversations.messages import Inbound
@@ -46,6 +47,7 @@ class Intake:
     async def receive(self, items: list[Item]) -> None:
         """Store updates durably (raises if the database refuses: then do not acknowledge them)."""
         await asyncio.to_thread(self._store, items)
+        metrics.UPDATES_RECEIVED.labels(self.channel).inc(len(items))
 
     def _store(self, items: list[Item]) -> None:
         with self.app.uow() as uow:
@@ -80,7 +82,10 @@ class Intake:
             if inbound is None:
                 await asyncio.to_thread(self._close, event_id, payload)
                 return True
+            started = time.perf_counter()
             queued = await asyncio.to_thread(self.service.handle, inbound)
+            metrics.TURN_SECONDS.labels(self.channel).observe(time.perf_counter() - started)
+            metrics.TURNS_APPLIED.labels(self.channel).inc()
         except Exception:  # noqa: BLE001 - a database outage must not lose the update: it stays pending
             log.exception("could not apply a %s update; it stays in the inbox", self.channel)
             await self._tell_busy(chat_id)

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 
+from bot import metrics
 from bot.app import App
 from bot.delivery import Delivery
 from conversations.forms import FormCache
@@ -34,6 +35,8 @@ class ReminderScheduler:
         """One pass now (in a worker thread: it talks to the database)."""
         report = await asyncio.to_thread(run_pass, self.app.uow, self.forms, self.app.clock.tz, self.app.clock.now(),
                                          read_uow=self.app.read_uow)
+        metrics.REMINDER_PASSES.inc()
+        metrics.REMINDER_NUDGES.inc(report.queued)
         if report.decisions:
             log.info("reminder pass: %s queued, %s superseded, %s unreachable", report.queued,
                      report.count("skipped"), report.count("unreachable"))

@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from telegram import Update
 
+from bot import metrics
 from bot.app import App
 from bot.delivery import Channel, Delivery
 from bot.downloads import NO_STORE, fetch_download
@@ -36,7 +37,7 @@ ZALO_PATH = "/zalo/webhook"
 
 def web_app(app: App, telegram: TelegramChannel | None, zalo: ZaloChannel | None = None,
             health: Health | None = None) -> Starlette:
-    """Routes: /healthz (bot.health), the Telegram webhook (webhook mode), the Zalo webhook, download links,
+    """Routes: /healthz (bot.health), /metrics (bot.metrics), the Telegram webhook (webhook mode), the Zalo webhook, download links,
     the web view."""
     health = health or Health(app, [name for name, c in (("telegram", telegram), ("zalo", zalo)) if c])
 
@@ -71,7 +72,10 @@ def web_app(app: App, telegram: TelegramChannel | None, zalo: ZaloChannel | None
         stored = await telegram.take([update])
         return PlainTextResponse("ok") if stored else PlainTextResponse("try again", 503)
 
-    routes = [Route("/healthz", healthz), Route(DOWNLOAD_PATH + "{token}", download), *web_routes(app)]
+    async def prometheus(request: Request) -> Response:
+        return await metrics.endpoint(app, request)
+
+    routes = [Route("/healthz", healthz), Route("/metrics", prometheus), Route(DOWNLOAD_PATH + "{token}", download), *web_routes(app)]
     if telegram is not None and app.settings.webhook_url:
         routes.append(Route(TELEGRAM_PATH, telegram_webhook, methods=["POST"]))
     if zalo is not None:
