@@ -66,6 +66,8 @@ def build_app(settings: Settings | None = None, clock: Clock | None = None) -> A
     # sqlalchemy.engine at DEBUG would echo every row, Zalo tokens and people's answers included
     for noisy in ("alembic", "httpx", "httpcore", "apscheduler", "sqlalchemy.engine", "uvicorn.error"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    if settings.log_format == "json":
+        logsafe.use_json()
     logsafe.install(secret_values(settings), settings.log_repeats_per_minute)
     if clock is None:
         clock = FrozenClock(settings.clock_now, settings.tz) if settings.clock_now else Clock(settings.tz)

@@ -12,6 +12,7 @@ from contextvars import ContextVar
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from bot import metrics
 from conversations.messages import Reply
 from conversations.outbox import from_payload
 from conversations.service import Queued
@@ -194,21 +195,26 @@ class Delivery:
         try:
             await adapter.send(chat_id, reply, meta)
         except RetryLater as exc:
+            metrics.REPLIES_RETRIED.labels(channel).inc()
             if exc.after:  # flood control: the whole channel waits, not just this chat
+                metrics.RATE_LIMITED.labels(channel).inc()
                 self.paused_until[channel] = max(self.paused_until.get(channel, 0.0), time.monotonic() + exc.after)
                 log.info("%s flood wait %.1f s: message %s goes out after it", channel, exc.after, row_id)
             await asyncio.to_thread(self._retry, row_id, exc.after or backoff(attempts), str(exc))
             return False
         except Undeliverable as exc:
+            metrics.REPLIES_UNDELIVERABLE.labels(channel).inc()
             log.warning("message %s to %s undeliverable: %s", row_id, channel, exc)
             await asyncio.to_thread(self._give_up, row_id, str(exc), exc.person_unreachable)
             return True
         except Exception as exc:  # noqa: BLE001 - unknown failures are retried, never dropped
+            metrics.REPLIES_RETRIED.labels(channel).inc()
             log.warning("send to %s:%s failed: %s", channel, chat_id, type(exc).__name__)
             await asyncio.to_thread(self._retry, row_id, backoff(attempts), type(exc).__name__)
             return False
         finally:
             SEND_DEADLINE.reset(token)
+        metrics.REPLIES_SENT.labels(channel).inc()
         await self._record_sent(row_id)
         return True
 

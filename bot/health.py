@@ -1,14 +1,15 @@
 """`/healthz`: is the bot doing its work, not only answering HTTP?
 
 It reports the database, each background task of `chitieu run` (Telegram polling, the inbox sweeps,
-delivery, the reminder loop, …), the age of the oldest update received but not applied and of the
+delivery, the scheduler of the periodic jobs), each periodic job's next run time (bot.jobs), the age of the oldest update received but not applied and of the
 oldest reply not yet sent. It answers 503 when a task has died (polling stopped on InvalidToken, say),
 the database does not answer, or the inbox or the outbox is stuck past its threshold
 (`HEALTH_INBOX_MAX_AGE_SECONDS`, `HEALTH_OUTBOX_MAX_AGE_SECONDS`), so a load balancer or a monitor
 sees a dead channel. The body names what is wrong:
 
     {"ok": false, "channels": ["telegram"], "database": true,
-     "tasks": {"telegram-poll": "failed: InvalidToken", "delivery": "running", "reminders": "running"},
+     "tasks": {"telegram-poll": "failed: InvalidToken", "delivery": "running", "scheduler": "running"},
+     "jobs": {"reminders": "2026-12-07T01:31:00+00:00", "housekeeping": "…", "telegram-sweep": "…"},
      "inbox_oldest_unapplied_seconds": null, "outbox_oldest_unsent_seconds": 3.2,
      "problems": ["task telegram-poll failed: InvalidToken"]}
 """
@@ -56,6 +57,7 @@ class Health:
     app: App
     channels: list[str] = field(default_factory=list)
     tasks: dict[str, asyncio.Task[Any]] = field(default_factory=dict)
+    jobs: Any = None  # bot.jobs.Jobs: each periodic job's next run time goes into the body
 
     def watch(self, *tasks: asyncio.Task[Any]) -> None:
         """Report these tasks by name; a task that dies is logged at once, not only when asked."""
@@ -96,7 +98,8 @@ class Health:
         if outbox_age is not None and outbox_age > s.health_outbox_max_age_seconds:
             problems.append(f"outbox: a reply has waited {outbox_age:.0f} s to be sent "
                             f"(over {s.health_outbox_max_age_seconds:.0f} s)")
-        body = {"ok": not problems, "channels": self.channels, "database": database, "tasks": tasks,
+        jobs = self.jobs.next_runs() if self.jobs is not None else {}
+        body = {"ok": not problems, "channels": self.channels, "database": database, "tasks": tasks, "jobs": jobs,
                 "inbox_oldest_unapplied_seconds": inbox_age, "outbox_oldest_unsent_seconds": outbox_age,
                 "problems": problems}
         return body, 200 if not problems else 503

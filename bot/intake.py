@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
+from bot import metrics
 from bot.app import App
 from bot.delivery import Delivery
 from conversations.messages import Inbound
@@ -48,6 +49,7 @@ class Intake:
     async def receive(self, items: list[Item]) -> None:
         """Store updates durably (raises if the database refuses: then do not acknowledge them)."""
         await asyncio.to_thread(self._store, items)
+        metrics.UPDATES_RECEIVED.labels(self.channel).inc(len(items))
 
     def _store(self, items: list[Item]) -> None:
         with self.app.uow() as uow:
@@ -87,7 +89,10 @@ class Intake:
             if inbound is None:
                 await asyncio.to_thread(self._close, event_id, payload)
                 return True
+            started = time.perf_counter()
             queued = await asyncio.to_thread(self.service.handle, inbound)
+            metrics.TURN_SECONDS.labels(self.channel).observe(time.perf_counter() - started)
+            metrics.TURNS_APPLIED.labels(self.channel).inc()
         except Exception:  # noqa: BLE001 - a database outage must not lose the update: it stays pending
             log.exception("could not apply a %s update; it stays in the inbox", self.channel)
             await self._tell_busy(chat_id)
@@ -135,18 +140,20 @@ class Intake:
             rows = uow.inbox.pending(self.channel, None, received_before)
             return list(dict.fromkeys(r.chat_id or "" for r in rows))
 
-    async def sweep_forever(self, every: float = 5.0, min_age: float = 10.0) -> None:
-        """Every few seconds, apply updates that have waited longer than `min_age` (a hiccup or a crash)."""
-        while not self.stopping:
-            await asyncio.sleep(every)
-            # tracked with the chats' tasks, so a clean stop waits for the turn a sweep is applying
-            work = asyncio.create_task(self.replay(min_age))
-            self.tasks.add(work)
-            work.add_done_callback(self.tasks.discard)
-            try:
-                await work
-            except Exception:  # noqa: BLE001 - the database may still be down; try again next time
-                log.warning("inbox sweep on %s failed; retrying", self.channel)
+    async def sweep(self, min_age: float = 10.0) -> int:
+        """Apply updates that have waited longer than `min_age` (a hiccup or a crash); the periodic job
+        `<channel>-sweep` (bot.jobs) runs it. Returns how many chats had some."""
+        if self.stopping:
+            return 0
+        # tracked with the chats' tasks, so a clean stop waits for the turn a sweep is applying
+        work = asyncio.create_task(self.replay(min_age))
+        self.tasks.add(work)
+        work.add_done_callback(self.tasks.discard)
+        try:
+            return await work
+        except Exception:  # noqa: BLE001 - the database may still be down; try again next time
+            log.warning("inbox sweep on %s failed; retrying", self.channel)
+            return 0
 
     async def close(self, timeout: float | None = None) -> None:
         """Let updates being applied finish (each chat's current one: `stopping` holds back the rest);

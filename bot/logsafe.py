@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import time
 from collections.abc import Iterable
+from datetime import UTC, datetime
+from urllib.parse import quote
 
 REDACTED = "[redacted]"
 # Telegram bot tokens look like 123456789:AA...; Bot API URLs carry them after /bot.
-TOKEN_PATTERN = re.compile(r"(?<!\d)\d{6,12}:[A-Za-z0-9_-]{20,}")
+# A request line's path carries them percent-encoded (":" as %3A): that form is caught too.
+TOKEN_PATTERN = re.compile(r"(?<!\d)\d{6,12}(?::|%3[Aa])[A-Za-z0-9_-]{20,}")
 # A download link's token is the file's only key (bot.downloads): never in a log line either.
 DOWNLOAD_PATTERN = re.compile(r"(/files/)[A-Za-z0-9_-]{16,}")
+
+
+def _forms(secrets: Iterable[str]) -> list[str]:
+    """Each secret as written and percent-encoded (as it appears in a URL an access log line shows),
+    longest first."""
+    found = {s for s in secrets if s and len(s) >= 6}
+    found |= {quote(s, safe="") for s in found} | {quote(s) for s in found}
+    return sorted(found, key=len, reverse=True)
 
 
 class SecretFilter(logging.Filter):
@@ -19,7 +31,7 @@ class SecretFilter(logging.Filter):
 
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
-        self.secrets = sorted({s for s in secrets if s and len(s) >= 6}, key=len, reverse=True)
+        self.secrets = _forms(secrets)
 
     def redact(self, text: str) -> str:
         """The text without secrets."""
@@ -36,6 +48,31 @@ class SecretFilter(logging.Filter):
         if record.exc_text:
             record.exc_text = self.redact(record.exc_text)
         return True
+
+
+class JsonFormatter(logging.Formatter):
+    """`LOG_FORMAT=json`: one JSON object a line (time in UTC, level, logger, message, exception), for a
+    log collector. It formats what the handler's filters left: the secret filter has already redacted the
+    message and the exception text."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as one line of JSON."""
+        entry: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname, "logger": record.name, "message": record.getMessage()}
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            entry["exception"] = record.exc_text
+        if record.stack_info:
+            entry["stack"] = self.formatStack(record.stack_info)
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def use_json(logger: logging.Logger | None = None) -> None:
+    """Format every handler of the root logger (or `logger`) as JSON lines."""
+    for handler in (logger or logging.getLogger()).handlers:
+        handler.setFormatter(JsonFormatter())
 
 
 class RepeatLimit(logging.Filter):
@@ -98,4 +135,4 @@ def install(secrets: Iterable[str], repeats_per_minute: int | None = None) -> Se
 def remember(*secrets: str) -> None:
     """Secrets learnt while running (Zalo's rotated tokens): redacted from now on by every installed filter."""
     for flt in _INSTALLED:
-        flt.secrets = sorted({*flt.secrets, *(s for s in secrets if s and len(s) >= 6)}, key=len, reverse=True)
+        flt.secrets = _forms([*flt.secrets, *secrets])

@@ -1,6 +1,6 @@
-"""The periodic reminder pass inside `chitieu run`: a plain asyncio loop around an idempotent pass.
+"""The reminder pass inside `chitieu run`: `run_once` is the APScheduler job "reminders" (bot.jobs).
 
-No APScheduler jobs: nothing is pickled and nothing can misfire. Each pass reads from the tables what is
+Nothing is pickled (the job lives in memory, added at start-up). Each pass reads from the tables what is
 due at that moment and records it under the reminder log's unique key, so a pass that runs late (the
 bot was down over the send time) catches up, and one that runs twice (or on a second worker) repeats
 nothing. The outbox delivery then sends what the pass queued.
@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 
+from bot import metrics
 from bot.app import App
 from bot.delivery import Delivery
 from conversations.forms import FormCache
@@ -21,7 +22,8 @@ log = logging.getLogger(__name__)
 
 
 class ReminderScheduler:
-    """Runs a reminder pass every `every` seconds and wakes the delivery when a pass queued messages."""
+    """A reminder pass that wakes the delivery when it queued messages; `start()` loops it every `every`
+    seconds on its own (tests, tools); `chitieu run` schedules `run_once` on APScheduler instead."""
 
     def __init__(self, app: App, delivery: Delivery, every: float | None = None) -> None:
         self.app, self.delivery = app, delivery
@@ -33,6 +35,8 @@ class ReminderScheduler:
         """One pass now (in a worker thread: it talks to the database)."""
         report = await asyncio.to_thread(run_pass, self.app.uow, self.forms, self.app.clock.tz, self.app.clock.now(),
                                          read_uow=self.app.read_uow)
+        metrics.REMINDER_PASSES.inc()
+        metrics.REMINDER_NUDGES.inc(report.queued)
         if report.decisions:
             log.info("reminder pass: %s queued, %s superseded, %s unreachable", report.queued,
                      report.count("skipped"), report.count("unreachable"))

@@ -15,13 +15,15 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from telegram import Update
 
+from bot import metrics
 from bot.app import App
 from bot.delivery import Channel, Delivery
 from bot.downloads import NO_STORE, fetch_download
 from bot.downloads import PATH as DOWNLOAD_PATH
 from bot.health import Health
-from bot.housekeeping import housekeeping_forever
+from bot.housekeeping import housekeeping
 from bot.httpguard import BadJson, read_json, server_config
+from bot.jobs import Jobs, job_specs
 from bot.lifecycle import QuietServer, StopSignal, cancel_all, stop_server, within
 from bot.scheduler import ReminderScheduler
 from bot.telegram import TelegramChannel
@@ -35,7 +37,7 @@ ZALO_PATH = "/zalo/webhook"
 
 def web_app(app: App, telegram: TelegramChannel | None, zalo: ZaloChannel | None = None,
             health: Health | None = None) -> Starlette:
-    """Routes: /healthz (bot.health), the Telegram webhook (webhook mode), the Zalo webhook, download links,
+    """Routes: /healthz (bot.health), /metrics (bot.metrics), the Telegram webhook (webhook mode), the Zalo webhook, download links,
     the web view."""
     health = health or Health(app, [name for name, c in (("telegram", telegram), ("zalo", zalo)) if c])
 
@@ -70,7 +72,10 @@ def web_app(app: App, telegram: TelegramChannel | None, zalo: ZaloChannel | None
         stored = await telegram.take([update])
         return PlainTextResponse("ok") if stored else PlainTextResponse("try again", 503)
 
-    routes = [Route("/healthz", healthz), Route(DOWNLOAD_PATH + "{token}", download), *web_routes(app)]
+    async def prometheus(request: Request) -> Response:
+        return await metrics.endpoint(app, request)
+
+    routes = [Route("/healthz", healthz), Route("/metrics", prometheus), Route(DOWNLOAD_PATH + "{token}", download), *web_routes(app)]
     if telegram is not None and app.settings.webhook_url:
         routes.append(Route(TELEGRAM_PATH, telegram_webhook, methods=["POST"]))
     if zalo is not None:
@@ -132,10 +137,9 @@ async def _run_until_stopped(app: App, stop: StopSignal) -> None:
         if zalo:
             await zalo.intake.replay()
         delivering = asyncio.create_task(delivery.run(app.settings.outbox_poll_seconds), name="delivery")
-        background = [ReminderScheduler(app, delivery).start(),
-                      asyncio.create_task(housekeeping_forever(app), name="housekeeping")]
-        if zalo:
-            background.append(asyncio.create_task(zalo.intake.sweep_forever(), name="zalo-sweep"))
+        jobs = schedule_jobs(app, delivery, {c.name: c.intake for c in (telegram, zalo) if c is not None})
+        health.jobs = jobs
+        background = [jobs.start()]
         health.watch(*telegram_tasks, delivering, *background)
         log.info("chitieu-bot running: %s", ", ".join(channels) or "no channel")
         serving = asyncio.create_task(server.serve(), name="web")
@@ -167,8 +171,17 @@ async def start_telegram(app: App, telegram: TelegramChannel) -> list[asyncio.Ta
         await telegram.bot.delete_webhook(drop_pending_updates=False)
         tasks.append(asyncio.create_task(telegram.poll_forever(), name="telegram-poll"))
     await telegram.intake.replay()
-    tasks.append(asyncio.create_task(telegram.intake.sweep_forever(), name="telegram-sweep"))
     return tasks
+
+
+def schedule_jobs(app: App, delivery: Delivery, intakes: dict) -> Jobs:
+    """The periodic jobs on APScheduler (bot.jobs): reminder pass, housekeeping, each inbox sweep."""
+    jobs, reminders = Jobs(app.settings), ReminderScheduler(app, delivery)
+    work = {"reminders": reminders.run_once, "housekeeping": lambda: asyncio.to_thread(housekeeping, app)}
+    work.update({f"{name}-sweep": intake.sweep for name, intake in intakes.items()})
+    for spec in job_specs(app.settings, list(intakes)):
+        jobs.add(spec, work[spec.name])
+    return jobs
 
 
 async def stop_telegram(telegram: TelegramChannel, tasks: list[asyncio.Task[None]]) -> None:

@@ -15,6 +15,7 @@ import re
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator
@@ -72,6 +73,7 @@ class Settings(BaseSettings):
     catalog_dir: Path = SHIPPED
     timezone: str = "Asia/Ho_Chi_Minh"
     log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"  # or "json": one JSON object a line (bot.logsafe.JsonFormatter)
     clock_now: datetime | None = None  # freeze "now" (training sessions, reproducible demos and tests)
 
     telegram_bot_token: SecretStr | None = None
@@ -110,6 +112,8 @@ class Settings(BaseSettings):
     zalo_event_max_age_seconds: int = 600  # older (or future) signed Zalo events are refused: no replay
     inbox_keep_hours: float = 48.0  # applied inbox rows (dedupe keys) kept this long, then pruned
     housekeeping_seconds: float = 600.0  # how often expired downloads and old inbox rows are deleted
+    inbox_sweep_seconds: float = 5.0  # how often each channel applies updates left waiting (bot.jobs)
+    job_misfire_grace_seconds: int = 300  # a periodic job this late still runs (missed runs coalesce)
 
     reminder_pass_seconds: int = 60
     outbox_poll_seconds: float = 2.0

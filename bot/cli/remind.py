@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+import httpx
 import typer
 
 from bot.app import App
 from bot.cli.base import UsageError, app_from_env, cli, echo_lines, one_line_errors
 from bot.delivery import Channel, Delivery
+from bot.jobs import planned_lines
 from conversations.forms import FormCache
 from conversations.reminders import run_pass, upcoming
 
@@ -34,7 +36,7 @@ def remind(
             with app.uow() as uow:
                 rows = upcoming(uow, forms, tz, at, days)
             echo_lines([f"upcoming reminders after {at.astimezone(tz):%d/%m/%Y %H:%M} ({tz.key}), {days} days:"]
-                       + [r.line(tz) for r in rows] + ([] if rows else ["nothing planned"]))
+                       + [r.line(tz) for r in rows] + ([] if rows else ["nothing planned"]) + job_lines(app))
             return
         report = run_pass(app.uow, forms, tz, at, dry_run, read_uow=app.read_uow)
         echo_lines(report.lines(tz))
@@ -42,6 +44,25 @@ def remind(
             echo_lines(send_queued(app, report.outbox_ids))
     finally:
         app.close()
+
+
+def job_lines(app: App) -> list[str]:
+    """The periodic jobs' next runs: asked of the running bot's /healthz, else what the settings plan."""
+    s = app.settings
+    host = "127.0.0.1" if s.listen_host in ("0.0.0.0", "::", "") else s.listen_host
+    try:
+        jobs = httpx.get(f"http://{host}:{s.listen_port}/healthz", timeout=2.0).json().get("jobs")
+    except (httpx.HTTPError, ValueError, AttributeError):
+        jobs = None
+    if isinstance(jobs, dict) and jobs:
+        tz = app.clock.tz
+        return ["periodic jobs of the running bot, next run:"] + [
+            f"  {name}: {datetime.fromisoformat(at).astimezone(tz):%d/%m/%Y %H:%M:%S}" if at else f"  {name}: paused"
+            for name, at in jobs.items()]
+    channels = [name for name, on in (("telegram", s.telegram_bot_token is not None), ("zalo", s.zalo_enabled))
+                if on]
+    return ["periodic jobs (the bot is not running; `chitieu run` schedules them):",
+            *planned_lines(s, channels)]
 
 
 def parse_now(text: str, app: App) -> datetime:

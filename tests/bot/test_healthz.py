@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
+from typer.testing import CliRunner
 
+import bot.cli  # noqa: F401  (registers every command)
+from bot.cli.base import cli
 from storage.models import InboxEvent, utcnow
 from tests.fakes import FakeBotApi
 from tests.faults.botprocess import BotProcess
@@ -43,9 +47,21 @@ def test_healthz_503_when_the_inbox_is_stuck_or_polling_died(catalog_sqlite_url:
         try:
             body = _wait_status(port, 200)
             assert body["ok"] is True and body["database"] is True and body["problems"] == []
-            assert body["tasks"] == {"telegram-poll": "running", "telegram-sweep": "running", "delivery": "running",
-                                     "reminders": "running", "housekeeping": "running"}
+            # the periodic passes are APScheduler jobs now: one "scheduler" task, their next runs under "jobs"
+            assert body["tasks"] == {"telegram-poll": "running", "delivery": "running", "scheduler": "running"}
+            assert set(body["jobs"]) == {"reminders", "housekeeping", "telegram-sweep"}
+            assert all(datetime.fromisoformat(at) > datetime.now(UTC) - timedelta(seconds=5)
+                       for at in body["jobs"].values()), body["jobs"]
             assert body["inbox_oldest_unapplied_seconds"] is None
+            # `chitieu remind --list` asks the running bot for its jobs' next runs
+            listed = CliRunner().invoke(cli, ["remind", "--list", "--days", "1"], env={
+                "DATABASE_URL": catalog_sqlite_url, "LOG_LEVEL": "WARNING", "LISTEN_PORT": str(port)})
+            assert listed.exit_code == 0, listed.output
+            tail = listed.stdout.splitlines()[-4:]
+            assert tail[0] == "periodic jobs of the running bot, next run:", listed.stdout
+            assert sorted(line.split(":")[0].strip() for line in tail[1:]) == [
+                "housekeeping", "reminders", "telegram-sweep"]
+            assert all(re.fullmatch(r"  [a-z-]+: \d\d/\d\d/\d{4} \d\d:\d\d:\d\d", line) for line in tail[1:]), tail
 
             # an update received ten minutes ago and never applied (no Zalo channel runs to apply it): stuck
             with app.uow() as uow:

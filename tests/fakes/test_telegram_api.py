@@ -331,30 +331,28 @@ async def test_bot_uploads_keep_filename_and_bytes(fake_telegram: FakeBotApi) ->
 
 
 # -- webhook --------------------------------------------------------------------------------------
-async def test_webhook_delivery_with_and_without_the_secret(fake_telegram: FakeBotApi) -> None:
-    port = _free_port()
-    app = build_echo_bot(fake_telegram)
-    async with app:
-        await app.start()
-        await app.updater.start_webhook(
-            listen="127.0.0.1",
-            port=port,
-            url_path="hook",
-            webhook_url=f"http://127.0.0.1:{port}/hook",
-            secret_token="s3cret-T0ken",
-        )
-        assert fake_telegram.webhook["url"] == f"http://127.0.0.1:{port}/hook"
-        update_id = fake_telegram.user_sends_text(USER, "qua webhook")
+async def test_webhook_delivery_with_and_without_the_secret(fake_telegram: FakeBotApi,
+                                                           catalog_sqlite_url: str) -> None:
+    """The fake delivers to a webhook with the secret of setWebhook: to the bot's own route (bot.server;
+    PTB's tornado webhook server is not a dependency)."""
+    from tests.helpers.server import webhook_app, webhook_bot
 
-        assert await fake_telegram.deliver_via_webhook_async(update_id, secret_token="wrong") == 403
-        assert await fake_telegram.deliver_via_webhook_async(update_id, secret_token=None) == 403
-        assert await fake_telegram.deliver_via_webhook_async(update_id) == 200
-        [reply] = await fake_telegram.wait_for_messages_async(USER, 1)
-        with pytest.raises(Conflict, match="(?i)webhook is active"):
-            await app.bot.get_updates()
-        await app.updater.stop()
-        await app.stop()
-    assert reply.text == "Bạn nói: qua webhook"
+    port = _free_port()
+    bot_app = webhook_app(catalog_sqlite_url, fake_telegram, port)
+    try:
+        async with webhook_bot(bot_app) as url:
+            assert fake_telegram.webhook["url"] == url
+            update_id = fake_telegram.user_sends_text(USER, "/huongdan")
+
+            assert await fake_telegram.deliver_via_webhook_async(update_id, secret_token="wrong") == 403
+            assert await fake_telegram.deliver_via_webhook_async(update_id, secret_token=None) == 403
+            assert await fake_telegram.deliver_via_webhook_async(update_id) == 200
+            [reply] = await fake_telegram.wait_for_messages_async(USER, 1)
+            with pytest.raises(Conflict, match="(?i)webhook is active"):
+                await Bot(fake_telegram.token, base_url=fake_telegram.base_url).get_updates()
+    finally:
+        bot_app.close()
+    assert reply.text
     assert (await _raw_get_webhook_info(fake_telegram))["pending_update_count"] == 0
 
 

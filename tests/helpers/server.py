@@ -22,6 +22,7 @@ from bot.server import start_telegram, stop_telegram, web_app
 from bot.telegram import TelegramChannel
 from tests.fakes import FakeBotApi
 from tests.helpers.app import make_app
+from tests.helpers.telegram import sweeping
 from tests.helpers.zalo import free_port
 
 SECRET = "webhook-secret-for-tests-0123456789abcdef"
@@ -64,6 +65,7 @@ async def webhook_bot(app: App) -> AsyncIterator[str]:
     port = int(str(app.settings.webhook_url).rsplit(":", 1)[1])
     async with channel.application:
         tasks = await start_telegram(app, channel)
+        tasks.append(sweeping(app, channel))  # as `chitieu run` (no reminder pass: tests run those)
         loop = asyncio.create_task(delivery.run(0.2))
         try:
             async with running_server(app, telegram=channel, port=port) as base:

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 
 from bot.app import App
 from bot.delivery import Delivery
+from bot.jobs import Jobs, JobSpec
 from bot.server import start_telegram, stop_telegram
 from bot.telegram import TelegramChannel
 from tests.fakes import FakeBotApi, SentMessage
@@ -29,12 +30,20 @@ async def running_bot(app: App) -> AsyncIterator[TelegramChannel]:
     channels["telegram"] = channel
     async with channel.application:
         tasks = await start_telegram(app, channel)
+        tasks.append(sweeping(app, channel))  # as `chitieu run` (no reminder pass: tests run those)
         loop = asyncio.create_task(delivery.run(0.2))
         try:
             yield channel
         finally:
             loop.cancel()
             await stop_telegram(channel, tasks)
+
+
+def sweeping(app: App, channel: TelegramChannel) -> asyncio.Task[None]:
+    """The inbox sweep job of `chitieu run` (bot.jobs) for this channel, on its own scheduler."""
+    jobs = Jobs(app.settings)
+    jobs.add(JobSpec("telegram-sweep", app.settings.inbox_sweep_seconds, at_start=False), channel.intake.sweep)
+    return jobs.start()
 
 
 class TelegramUser:

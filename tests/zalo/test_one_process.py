@@ -36,7 +36,8 @@ def test_telegram_and_zalo_run_together_and_share_one_person(fake_telegram: Fake
         try:
             health = _wait_health(port)
             assert health["ok"] is True and health["channels"] == ["telegram", "zalo"]
-            assert {"zalo-sweep", "telegram-poll", "delivery"} <= set(health["tasks"])
+            assert {"telegram-poll", "delivery", "scheduler"} <= set(health["tasks"])
+            assert {"zalo-sweep", "telegram-sweep", "reminders"} <= set(health["jobs"])
             fake_telegram.user_sends_command(5005, "start", code)
             fake_telegram.wait_for_messages(5005, 1, timeout=15)
             fake_telegram.user_sends_text(5005, "/lienket")
