@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from storage.period_names import period_name  # the name people use: «Quý IV/2026», «Năm 2026»
+
 DEFAULT_LANG = "vi"
 LANGS = ("vi", "en")
 
@@ -54,6 +56,8 @@ class Catalog:
         template = table.get(key) or self.by_lang[DEFAULT_LANG].get(key)
         if template is None:
             raise KeyError(f"missing message {key!r}")
+        if "{period_name}" in template and "period_name" not in params and "period" in params:
+            params["period_name"] = period_name(str(params["period"]), lang)
         return template.format(**params) if params else template
 
 

@@ -41,7 +41,7 @@ def test_chat_as_a_unit_is_trainer_mode(tmp_path: Path) -> None:
     chitieu(["catalog", "load"], db)
     result = chitieu(["chat", "--as", "QT-BAO"], db, "/han\n", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "Chuyển đổi số báo chí 2026 — Báo Quảng Trị: hạn 25/11/2026" in result.stdout
+    assert "Chuyển đổi số báo chí Năm 2026 — Báo Quảng Trị: hạn 25/11/2026" in result.stdout
     bad = chitieu(["chat", "--as", "NOPE"], db, "", cwd=tmp_path)
     assert bad.returncode == 2 and "no unit has code 'NOPE'" in bad.stderr
 
@@ -82,7 +82,7 @@ def test_numbered_choices_show_their_number_once_and_both_ways_of_typing_it_pick
     out = result.stdout
     assert "/1 CL 2026-Q3 · hạn 05/10 · chưa bắt đầu   /2 CL 2026-Q4 · hạn 05/12, chuyển sang 07/12" in out
     assert "/1 1." not in out and "/2 2." not in out
-    assert out.count("Chỉ tiêu Chiến lược báo chí kỳ 2026-Q4 — Quảng Trị") == 2, out  # `2` and `/2` alike
+    assert out.count("Chỉ tiêu Chiến lược báo chí Quý IV/2026 — Quảng Trị") == 2, out  # `2` and `/2` alike
 
 
 def test_trainer_mode_as_an_analyst_is_not_called_a_focal_person(tmp_path: Path) -> None:

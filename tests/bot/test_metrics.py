@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -52,7 +54,13 @@ async def test_metrics_move_during_a_submission(fake_telegram: FakeBotApi, catal
             await lan.say("65/30")  # not valid: still a turn and a reply
             saved = await lan.say("62%/38%")
             assert saved.text
-            after = await scrape(base)
+            # a reply is counted once the Bot API has answered its sendMessage, a moment after the fake got it
+            sent_key = tg("chitieu_replies_sent_total")
+            for _ in range(50):
+                after = await scrape(base)
+                if after.get(sent_key, 0.0) - before.get(sent_key, 0.0) >= 5 and not after[plain("chitieu_outbox_backlog")]:
+                    break
+                await asyncio.sleep(0.1)
 
             def moved(key: tuple[str, tuple[tuple[str, str], ...]]) -> float:
                 return after.get(key, 0.0) - before.get(key, 0.0)

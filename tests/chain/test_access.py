@@ -26,6 +26,6 @@ def test_only_the_collecting_units_analysts_review_ask_back_and_forward(app: App
     province.send("/baocao 2026 CDS BTC")
     assert "BTC" in province.text and not [r for r in province.replies if hasattr(r, "filename")]
     province.send("/yeucausua QT-DAI Câu 2")
-    assert "chưa gửi số liệu kỳ 2026" in province.text  # nothing sent, nothing to correct
+    assert "chưa gửi số liệu Năm 2026" in province.text  # nothing sent, nothing to correct
     with app.uow() as uow:
         assert uow.session.query(CorrectionRequest).count() == 0

@@ -23,10 +23,10 @@ async def test_on_telegram_an_analyst_reviews_and_gets_the_word_draft(fake_teleg
     async with running_bot(app):
         await user.say(f"/start {invite(app, 'QUANGTRI', 'analyst')}")
         review = await user.say("/duyet")
-        assert "Tình hình tổng hợp: Chuyển đổi số báo chí kỳ 2026 — Quảng Trị" in review.text
+        assert "Tình hình tổng hợp: Chuyển đổi số báo chí Năm 2026 — Quảng Trị" in review.text
         assert "Xem QT-BAO" in review.button_texts
         shown = await user.press("Xem QT-BAO")
-        assert "Báo Quảng Trị — kỳ 2026" in shown.text and "Yêu cầu sửa" in shown.button_texts
+        assert "Báo Quảng Trị — Năm 2026" in shown.text and "Yêu cầu sửa" in shown.button_texts
         await user.say("/baocao 2026 CDS", expect=2)
         [document] = [m for m in fake_telegram.sent_to(ANALYST) if m.kind == "document"]
         assert document.file is not None and document.file.filename == "baocao-CDS-2026-QUANGTRI.docx"

@@ -26,8 +26,8 @@ def test_province_analysts_are_nudged_to_forward_by_30_12_and_not_after_forwardi
     app.clock.set(vn(2026, 12, 23, 9, 0))  # fwd-7 of 30/12 (Wednesday)
     bot.tick()
     [nudge] = forward_texts(bot, "8")
-    assert nudge.title == "Báo cáo tổng hợp: Chuyển đổi số báo chí kỳ 2026"
-    assert nudge.text == ("Báo cáo tổng hợp Chuyển đổi số báo chí kỳ 2026 của Quảng Trị gửi Cục Báo chí: "
+    assert nudge.title == "Báo cáo tổng hợp: Chuyển đổi số báo chí Năm 2026"
+    assert nudge.text == ("Báo cáo tổng hợp Chuyển đổi số báo chí Năm 2026 của Quảng Trị gửi Cục Báo chí: "
                           "hạn 30/12/2026 (còn 7 ngày). Đã nhận 1/3 đơn vị.")
     assert [b.data for b in nudge.buttons[0]] == ["cmd:guilen CDS 2026 QUANGTRI", "cmd:duyet CDS 2026 QUANGTRI"]
     # Cục Báo chí's own Form 2 roll-up (to the Prime Minister) has no due date in the documents
@@ -47,8 +47,8 @@ def test_form1_forward_by_reaches_the_press_departments_analysts(app: App, bot: 
     add_person(app, "CBC", "analyst", name="Trần Thị Tổng Hợp", user_id=9)
     app.clock.set(vn(2026, 12, 9, 9, 0))  # fwd-1 of 10/12 (Phụ lục I, II.2.b: 10/12 for Q4)
     bot.tick()
-    [nudge] = [r for r in forward_texts(bot, "9") if "2026-Q4" in (r.title or "")]
-    assert nudge.text == "Báo cáo tổng hợp Chỉ tiêu Chiến lược báo chí kỳ 2026-Q4 của Cục Báo chí gửi Viện Chiến lược Thông tin " \
+    [nudge] = [r for r in forward_texts(bot, "9") if "Quý IV/2026" in (r.title or "")]
+    assert nudge.text == "Báo cáo tổng hợp Chỉ tiêu Chiến lược báo chí Quý IV/2026 của Cục Báo chí gửi Viện Chiến lược Thông tin " \
            "và Truyền thông: hạn 10/12/2026 (còn 1 ngày). Đã nhận 0/34 đơn vị."
     with app.uow() as uow:
         q4 = uow.periods.by_code("CL", "2026-Q4")

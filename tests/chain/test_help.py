@@ -20,7 +20,7 @@ def test_help_lists_the_round_commands_for_analysts_only(registered: Callable[..
 def test_the_ministry_units_analyst_sees_its_own_deadline_and_its_part(registered: Callable[..., Chat]) -> None:
     analyst = registered("BTC", "analyst")
     analyst.send("/han")  # before: «Hiện không có kỳ báo cáo nào đang mở»
-    assert ("• Báo cáo tổng hợp Chuyển đổi số báo chí kỳ 2026 của Bộ Tài chính (Cục Tin học và Thống kê tài chính) "
+    assert ("• Báo cáo tổng hợp Chuyển đổi số báo chí Năm 2026 của Bộ Tài chính (Cục Tin học và Thống kê tài chính) "
             "gửi Cục Báo chí: hạn 15/12/2026 (còn 24 ngày); đã nhận 0/6 đơn vị") in analyst.text
     assert "2026 — Bộ Tài chính (Cục Tin học và Thống kê tài chính): hạn 30/12/2026" in analyst.text  # its own part
     analyst.send("/guilen")

@@ -21,7 +21,7 @@ def test_a_province_reviews_asks_back_writes_its_part_and_forwards_on_time(
         answer_all(chat, AGENCIES[code])
 
     analyst.send("duyet")  # typed without slash
-    assert "Tình hình tổng hợp: Chuyển đổi số báo chí kỳ 2026 — Quảng Trị" in analyst.text
+    assert "Tình hình tổng hợp: Chuyển đổi số báo chí Năm 2026 — Quảng Trị" in analyst.text
     assert "Hạn gửi báo cáo tổng hợp lên Cục Báo chí: 30/12/2026 (còn 39 ngày)." in analyst.text
     assert "Đã nhận 3/3 đơn vị:" in analyst.text and "• Tạp chí Cửa Việt (QT-CUAVIET) — đã gửi 21/11 (đúng hạn)" in analyst.text
     assert "Phần báo cáo của Quảng Trị: chưa gửi" in analyst.text
@@ -33,7 +33,7 @@ def test_a_province_reviews_asks_back_writes_its_part_and_forwards_on_time(
     assert "Đã gửi yêu cầu sửa tới Tạp chí Cửa Việt (Đầu mối QT-CUAVIET)" in analyst.text
 
     [asked] = notices(app, focal["QT-CUAVIET"])
-    assert asked["title"] == "Đề nghị sửa số liệu: Chuyển đổi số báo chí kỳ 2026"
+    assert asked["title"] == "Đề nghị sửa số liệu: Chuyển đổi số báo chí Năm 2026"
     assert "Quảng Trị đề nghị Tạp chí Cửa Việt xem lại số liệu đã gửi (CDS-2026-QT-CUAVIET-01)" in asked["text"]
     assert "Câu 7: doanh thu số chưa khớp" in asked["text"]
     cuaviet = focal["QT-CUAVIET"]
@@ -97,4 +97,4 @@ def test_a_correction_after_forwarding_marks_the_roll_up_changed(app: App, regis
     analyst.send("/guilen ok")
     assert "TH-CDS-2026-QUANGTRI-02" in analyst.text and "(đúng hạn)" in analyst.text
     analyst.send("/han")
-    assert "Báo cáo tổng hợp Chuyển đổi số báo chí kỳ 2026 của Quảng Trị: đã gửi Cục Báo chí ngày 26/11/2026" in analyst.text
+    assert "Báo cáo tổng hợp Chuyển đổi số báo chí Năm 2026 của Quảng Trị: đã gửi Cục Báo chí ngày 26/11/2026" in analyst.text

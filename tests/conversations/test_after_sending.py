@@ -22,7 +22,7 @@ def test_view_shows_what_the_unit_sent(province: Chat) -> None:
     assert "Đã gửi lúc 09:00 21/11/2026, mã biên nhận CL-2026Q4-QUANGTRI-01." in province.text
     assert "62%/38%" in province.text and "120.500/150.000 (80,3%)" in province.text
     province.send("/xem 2025-Q1")
-    assert "Đơn vị chưa có số liệu kỳ 2025-Q1." in province.text
+    assert "Đơn vị chưa có số liệu Quý I/2025." in province.text
 
 
 def test_a_focal_person_never_sees_another_units_values(app: App, province: Chat, registered) -> None:
@@ -30,7 +30,7 @@ def test_a_focal_person_never_sees_another_units_values(app: App, province: Chat
     province.press("Gửi")
     other = registered("HANOI")
     other.send("/xem 2026-Q4")
-    assert "62%/38%" not in other.text and "Đơn vị chưa có số liệu kỳ 2026-Q4." in other.text
+    assert "62%/38%" not in other.text and "Đơn vị chưa có số liệu Quý IV/2026." in other.text
 
 
 def test_change_after_sending_keeps_revisions_and_gives_a_new_receipt(app: App, province: Chat) -> None:
@@ -75,7 +75,7 @@ def test_locked_period_refuses_changes(app: App, province: Chat) -> None:
     province.send("62/38")
     app.clock.set(vn(2027, 1, 4))  # type: ignore[attr-defined]
     province.press("Bỏ qua")
-    assert "Kỳ 2026-Q3 đã khóa sổ" in province.text
+    assert "Số liệu Quý III/2026 đã khóa sổ" in province.text
     province.send("/nop 2026-Q3")
     assert "Không có kỳ 2026-Q3 đang mở" in province.text
     province.send("/xem 2026-Q3")
@@ -85,7 +85,7 @@ def test_locked_period_refuses_changes(app: App, province: Chat) -> None:
 def test_draft_button_keeps_the_draft(province: Chat) -> None:
     fill_q4(province)
     province.press("Lưu nháp")
-    assert "Đã lưu nháp kỳ 2026-Q4" in province.text
+    assert "Đã lưu nháp Quý IV/2026" in province.text
     province.send("/han")
     assert "nháp 7/7" in province.text
 
@@ -129,10 +129,10 @@ def test_a_change_after_sending_waits_for_send_again(app: App, province: Chat, r
     # «Lưu nháp» on a sent submission: the sent version stays what analysts see
     province.press("Lưu nháp")
     assert "Đã lưu nháp" not in province.text
-    assert ("Đã lưu các thay đổi kỳ 2026-Q4 (chỉ tiêu 1). Cán bộ tổng hợp vẫn thấy bản đã gửi "
+    assert ("Đã lưu các thay đổi Quý IV/2026 (chỉ tiêu 1). Cán bộ tổng hợp vẫn thấy bản đã gửi "
             "(mã biên nhận CL-2026Q4-QUANGTRI-01); các thay đổi chờ Anh/Chị bấm «Gửi lại»." in province.text)
     province.send("/han")
-    assert "2026-Q4 — Quảng Trị" in province.text and "đã gửi, có thay đổi chưa gửi lại" in province.text
+    assert "Quý IV/2026 — Quảng Trị" in province.text and "đã gửi, có thay đổi chưa gửi lại" in province.text
     # /xem: the sent values, then the pending change
     province.send("/xem 2026-Q4")
     assert "Đã gửi lúc 09:00 21/11/2026, mã biên nhận CL-2026Q4-QUANGTRI-01." in province.text
@@ -168,7 +168,7 @@ def test_the_receipt_footer_number_and_time_agree(app: App, province: Chat) -> N
     assert "Gửi lại lúc 10:00 22/11/2026, mã biên nhận CL-2026Q4-QUANGTRI-02" in province.text
     assert "Có thay đổi chưa gửi lại" not in province.text
     province.press("Lưu nháp")
-    assert "Kỳ 2026-Q4 đã gửi (mã biên nhận CL-2026Q4-QUANGTRI-02) và không có thay đổi nào chưa gửi lại." \
+    assert "Số liệu Quý IV/2026 đã gửi (mã biên nhận CL-2026Q4-QUANGTRI-02) và không có thay đổi nào chưa gửi lại." \
         in province.text
 
 
@@ -176,7 +176,7 @@ def test_the_change_history_shows_who_when_old_and_new(app: App, province: Chat,
     _change_ct1_after_sending(app, province, "55/45")
     province.send("/xem 2026-Q4")
     province.press("Lịch sử sửa")
-    assert province.title == "Lịch sử sửa Chỉ tiêu Chiến lược báo chí kỳ 2026-Q4 — Quảng Trị"
+    assert province.title == "Lịch sử sửa Chỉ tiêu Chiến lược báo chí Quý IV/2026 — Quảng Trị"
     lines = province.text.splitlines()
     first = next(line for line in lines if "Chỉ tiêu 1: chưa trả lời → 62%/38%" in line)
     assert "· Lê Thị B ·" in first and "(chưa gửi lại)" not in first

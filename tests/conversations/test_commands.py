@@ -14,8 +14,8 @@ from tests.helpers.clock import vn
 def test_deadlines_list_open_periods_with_days_left_or_late(province: Chat) -> None:
     province.send("hạn")
     assert "Các kỳ đang mở" in province.title
-    assert "• Chỉ tiêu Chiến lược báo chí 2026-Q3 — Quảng Trị: hạn 05/10/2026 (quá hạn 47 ngày), chưa bắt đầu" in province.text
-    assert "2026-Q4 — Quảng Trị: hạn 05/12/2026, chuyển sang thứ Hai 07/12/2026 vì trùng ngày nghỉ (còn 16 ngày), chưa bắt đầu" in province.text
+    assert "• Chỉ tiêu Chiến lược báo chí Quý III/2026 — Quảng Trị: hạn 05/10/2026 (quá hạn 47 ngày), chưa bắt đầu" in province.text
+    assert "Quý IV/2026 — Quảng Trị: hạn 05/12/2026, chuyển sang thứ Hai 07/12/2026 vì trùng ngày nghỉ (còn 16 ngày), chưa bắt đầu" in province.text
 
 
 def test_commands_typed_without_slash_or_diacritics(province: Chat) -> None:
@@ -129,7 +129,7 @@ def test_outlier_needs_confirmation_and_can_be_retyped(app: App, province: Chat)
 def test_press_agency_answers_form2_with_yes_no_buttons(registered: Callable[..., Chat]) -> None:
     agency = registered("QT-BAO")
     agency.send("/nop")
-    assert "Chuyển đổi số báo chí kỳ 2026 — Báo Quảng Trị" in agency.text
+    assert "Chuyển đổi số báo chí Năm 2026 — Báo Quảng Trị" in agency.text
     assert "Hạn nộp: 25/11/2026" in agency.text and agency.title == "Câu 1/23"
     assert agency.labels[:2] == ["Có", "Không"]
     agency.press("Có")

@@ -55,9 +55,9 @@ def test_the_day_after_the_moved_date_is_late(app: App, province: Chat) -> None:
 def test_han_shows_the_documents_date_and_the_day_it_moved_to(app: App, province: Chat) -> None:
     app.clock.set(vn(2026, 12, 5, 10, 0))  # the Saturday itself: still two days, not "due today"
     province.send("/han")
-    assert f"Chỉ tiêu Chiến lược báo chí 2026-Q4 — Quảng Trị: hạn {MOVED} (còn 2 ngày), chưa bắt đầu" in province.text
+    assert f"Chỉ tiêu Chiến lược báo chí Quý IV/2026 — Quảng Trị: hạn {MOVED} (còn 2 ngày), chưa bắt đầu" in province.text
     # a due date on a working day is shown as the document writes it, nothing added
-    assert "Chuyển đổi số báo chí 2026 — Quảng Trị: hạn 30/12/2026 (còn 25 ngày)" in province.text
+    assert "Chuyển đổi số báo chí Năm 2026 — Quảng Trị: hạn 30/12/2026 (còn 25 ngày)" in province.text
     province.send("/nop")
     assert "2. CL 2026-Q4 · hạn 05/12, chuyển sang 07/12 · chưa bắt đầu" in province.labels
     province.press("2026-Q4")

@@ -62,7 +62,7 @@ def test_deadlines_show_a_sent_period(province: Chat) -> None:
     fill_q4(province)
     province.press("Gửi")
     province.send("/han")
-    assert "2026-Q4 — Quảng Trị: hạn 05/12/2026, chuyển sang thứ Hai 07/12/2026 vì trùng ngày nghỉ (còn 16 ngày), đã gửi" in province.text
+    assert "Quý IV/2026 — Quảng Trị: hạn 05/12/2026, chuyển sang thứ Hai 07/12/2026 vì trùng ngày nghỉ (còn 16 ngày), đã gửi" in province.text
 
 
 def test_this_years_target_is_shown_when_there_is_one(app: App, registered: Callable[..., Chat]) -> None:

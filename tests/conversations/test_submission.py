@@ -67,7 +67,7 @@ def test_whole_province_submission_with_every_action(app: App, province: Chat) -
     province.send("1. Hỗ trợ công cụ đo lượng truy cập.")
     assert province.title == "Mục VII · câu 7/7" and "tổng kết năm" in province.text
     province.send("1. Năm 2026 hoàn thành các chỉ tiêu. 2. Hạn chế: thiếu số liệu IP.")
-    assert "Tóm tắt Chỉ tiêu Chiến lược báo chí kỳ 2026-Q4 — Quảng Trị" in province.title
+    assert "Tóm tắt Chỉ tiêu Chiến lược báo chí Quý IV/2026 — Quảng Trị" in province.title
     summary = province.text
     assert "1. Mất cân đối thụ hưởng báo chí (thành thị/nông thôn): 62%/38%" in summary
     assert "So sánh quốc tế: Thái Lan khoảng 55%/45%" in summary

@@ -54,7 +54,7 @@ def test_keep_typed_keeps_the_answer_with_or_without_diacritics(app: App, provin
         province.send(word)
         assert "Giữ nguyên câu trả lời." in province.text and "Tóm tắt" in province.title, word
         province.send("luu nhap")
-        assert "Đã lưu nháp kỳ 2026-Q4" in province.text
+        assert "Đã lưu nháp Quý IV/2026" in province.text
     assert stored(app)["trend"].raw_text == "1. Xu hướng tăng nhờ phủ sóng số."
     with app.uow() as uow:
         trend = [r for r in uow.session.scalars(select(AnswerRevision)) if r.question_key == "trend"]
@@ -117,22 +117,22 @@ def test_period_choice_by_number_code_or_slash_and_never_the_menu(province: Chat
     province.send("/nop")
     assert [label[:3] for label in province.labels] == [f"{i}. " for i in range(1, len(province.labels) + 1)]
     province.send("/2")
-    assert "kỳ 2026-Q4" in province.text and province.title == "Chỉ tiêu 1 · câu 1/7"
+    assert "Quý IV/2026" in province.text and province.title == "Chỉ tiêu 1 · câu 1/7"
     province.send("/huy")
     province.send("nop")
     province.send("2026-Q3")
-    assert "kỳ 2026-Q3" in province.text
+    assert "Quý III/2026" in province.text
     province.send("/huy")
     province.send("nop")
     province.send("Quý IV")
-    assert "kỳ 2026-Q4" in province.text
+    assert "Quý IV/2026" in province.text
     province.send("/huy")
     province.send("nop")
     province.send("quý nào cũng được")
     assert "gõ số thứ tự" in province.text and "Anh/Chị muốn nộp số liệu cho kỳ nào?" in province.text
     assert "Nộp số liệu" not in province.labels  # the choice again, not the main menu
     province.send("1")
-    assert "kỳ 2026-Q3" in province.text
+    assert "Quý III/2026" in province.text
 
 
 def test_change_list_by_number_and_back_to_the_summary(province: Chat) -> None:
@@ -352,7 +352,7 @@ def test_the_reviews_words_typed_at_a_question_are_never_an_answer(app: App, pro
     assert "Anh/Chị muốn sửa câu nào?" in province.text
     province.send("IV")
     province.send("luu nhap")
-    assert "Đã lưu nháp kỳ 2026-Q4" in province.text and "intl" not in stored(app)
+    assert "Đã lưu nháp Quý IV/2026" in province.text and "intl" not in stored(app)
 
 
 def test_a_required_question_that_cannot_be_skipped_says_what_it_takes(province: Chat, registered) -> None:

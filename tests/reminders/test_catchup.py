@@ -69,7 +69,7 @@ def test_a_fresh_database_sends_no_nudge_dated_weeks_ago(app: App, bot: Bot) -> 
                         "d+3": "expired"}
     assert bot.channel.texts("1", "2026-Q3") == []
     [message] = bot.channel.messages("1")  # only today's Q4 nudge: "hôm nay là hạn cuối"
-    assert message.title == "Nhắc hạn nộp: Chỉ tiêu Chiến lược báo chí kỳ 2026-Q4"
+    assert message.title == "Nhắc hạn nộp: Chỉ tiêu Chiến lược báo chí Quý IV/2026"
     assert "hôm nay là hạn cuối" in message.text
     # the analyst hears about Q3 on the overdue rhythm: today's digest, as of today
     assert [r.text.splitlines()[0] for r in bot.channel.texts("9", "2026-Q3")] == [

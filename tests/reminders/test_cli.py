@@ -49,8 +49,8 @@ def test_dry_run_prints_each_message_with_its_recipient_and_records_nothing(db: 
         "  would send  Tue 08/12 08:30  CL 2026-Q4  d+1        deadline    QUANGTRI    Lê Thị B → telegram:3000001",
         "              superseded: d-7, d-3, d-1, d+0",
         "    message to Lê Thị B (telegram:3000001), 1 nudge:",
-        "    │ Nhắc hạn nộp: Chỉ tiêu Chiến lược báo chí kỳ 2026-Q4",
-        "    │ Chào Anh/Chị Lê Thị B, Quảng Trị chưa nhập số liệu kỳ 2026-Q4 (gồm 7 câu).",
+        "    │ Nhắc hạn nộp: Chỉ tiêu Chiến lược báo chí Quý IV/2026",
+        "    │ Chào Anh/Chị Lê Thị B, Quảng Trị chưa nhập số liệu Quý IV/2026 (gồm 7 câu).",
         "    │ Hạn nộp: 05/12/2026, chuyển sang thứ Hai 07/12/2026 vì trùng ngày nghỉ (đã quá hạn 1 ngày).",
         "    │ [Bắt đầu nhập]",
         "  unreachable Tue 08/12 08:30  CL 2026-Q4  d+1        deadline    HANOI       Nguyễn Văn A"
@@ -69,12 +69,12 @@ def test_dry_run_prints_each_message_with_its_recipient_and_records_nothing(db: 
     ]
     message = lines[analyst + 1:-1]
     assert message[:3] == [
-        "    │ Nhắc việc: 2 mục cần Anh/Chị xem", "    │ 1. Đơn vị chưa nộp: Chỉ tiêu Chiến lược báo chí kỳ 2026-Q4",
+        "    │ Nhắc việc: 2 mục cần Anh/Chị xem", "    │ 1. Đơn vị chưa nộp: Chỉ tiêu Chiến lược báo chí Quý IV/2026",
         "    │ Đến ngày 08/12/2026, 35/35 đơn vị thuộc Cục Báo chí đã quá hạn mà chưa gửi số liệu:"]
     assert "    │ • Quảng Trị: hạn 05/12, chuyển sang 07/12, quá hạn 1 ngày, chưa bắt đầu" in message
     assert message[-4:] == [
-        "    │ 2. Báo cáo tổng hợp: Chỉ tiêu Chiến lược báo chí kỳ 2026-Q4",
-        "    │ Báo cáo tổng hợp Chỉ tiêu Chiến lược báo chí kỳ 2026-Q4 của Cục Báo chí gửi Viện Chiến lược Thông tin "
+        "    │ 2. Báo cáo tổng hợp: Chỉ tiêu Chiến lược báo chí Quý IV/2026",
+        "    │ Báo cáo tổng hợp Chỉ tiêu Chiến lược báo chí Quý IV/2026 của Cục Báo chí gửi Viện Chiến lược Thông tin "
         "và Truyền thông: hạn 10/12/2026 (còn 2 ngày). Đã nhận 0/34 đơn vị.",
         "    │ [1. Xem tổng hợp]", "    │ [2. Gửi báo cáo tổng hợp]  [2. Xem tình hình]"]
     assert lines[-1] == ("2 messages to send (3 nudges), 9 superseded, 1 too late, 0 deferred (in a dialogue), "
@@ -132,7 +132,7 @@ def test_a_pass_sends_through_telegram_when_configured(db: str, fake_telegram: F
                       TELEGRAM_API_BASE_URL=fake_telegram.base_url)
     assert code == 0 and lines[-1] == "sent 2 of 2 through telegram"
     assert [m.text.splitlines()[0] for m in fake_telegram.sent_to(3_000_001)] == [
-        "Nhắc hạn nộp: Chỉ tiêu Chiến lược báo chí kỳ 2026-Q4"]
+        "Nhắc hạn nộp: Chỉ tiêu Chiến lược báo chí Quý IV/2026"]
     assert fake_telegram.delivered(3_000_009) == 1  # the digest and the roll-up due 10/12, in one message
 
 

@@ -36,7 +36,7 @@ def test_a_nudge_waits_until_the_person_goes_quiet(app: App, bot: Bot) -> None:
     app.clock.set(vn(2026, 12, 4, 8, 56))  # 31 minutes after the last message
     bot.tick()
     [nudge] = bot.channel.texts("77")
-    assert nudge.title == "Nhắc hạn nộp: Chỉ tiêu Chiến lược báo chí kỳ 2026-Q4"
+    assert nudge.title == "Nhắc hạn nộp: Chỉ tiêu Chiến lược báo chí Quý IV/2026"
     assert "bản nháp của Quảng Trị còn 6/7 câu chưa trả lời" in nudge.text  # as things stand when sent
     app.clock.set(vn(2026, 12, 4, 13, 0))
     bot.tick()

@@ -30,8 +30,8 @@ def test_not_started_draft_and_ready_drafts(app: App, bot: Bot) -> None:
     app.clock.set(vn(2026, 12, 4, 8, 30))  # d-3 of CL 2026-Q4 (due Saturday 05/12, so Monday 07/12 counts)
     bot.tick()
     new, draft, ready = only(bot, "1"), only(bot, "2"), only(bot, "3")
-    assert new.title == "Nhắc hạn nộp: Chỉ tiêu Chiến lược báo chí kỳ 2026-Q4"
-    assert new.text == ("Chào Anh/Chị Lê Thị B, Quảng Trị chưa nhập số liệu kỳ 2026-Q4 (gồm 7 câu).\n"
+    assert new.title == "Nhắc hạn nộp: Chỉ tiêu Chiến lược báo chí Quý IV/2026"
+    assert new.text == ("Chào Anh/Chị Lê Thị B, Quảng Trị chưa nhập số liệu Quý IV/2026 (gồm 7 câu).\n"
                         "Hạn nộp: 05/12/2026, chuyển sang thứ Hai 07/12/2026 vì trùng ngày nghỉ (còn 3 ngày).")
     assert [(b.label, b.data) for row in new.buttons for b in row] == [
         ("Bắt đầu nhập", "open:{}:{}".format(*ids(app, "QUANGTRI")))]
@@ -56,7 +56,7 @@ def test_provisional_figures_reminder(app: App, bot: Bot) -> None:
     app.clock.set(vn(2026, 12, 14, 8, 30))  # prov+7 (Saturday 12/12 moved to Monday)
     bot.tick()
     reply = only(bot, "4")
-    assert reply.title == "Cập nhật số liệu chính thức: Chỉ tiêu Chiến lược báo chí kỳ 2026-Q4"
+    assert reply.title == "Cập nhật số liệu chính thức: Chỉ tiêu Chiến lược báo chí Quý IV/2026"
     assert "còn 2 câu là số liệu tạm ước tính: 1, 2." in reply.text
     assert reply.buttons[0][0].label == "Cập nhật số liệu"
 
@@ -69,17 +69,17 @@ def test_escalation_names_the_focal_persons_and_who_cannot_be_reached(app: App, 
     app.clock.set(vn(2026, 12, 14, 8, 30))  # esc+5 (of Monday 07/12: Saturday 12/12, moved to Monday)
     bot.tick()
     escalation = next(r for r in bot.channel.texts("9", "2026-Q4") if r.title.startswith("Đơn vị quá hạn"))
-    assert escalation.title == "Đơn vị quá hạn: Quảng Trị, kỳ 2026-Q4"
+    assert escalation.title == "Đơn vị quá hạn: Quảng Trị, Quý IV/2026"
     assert escalation.text == (
-        "Quảng Trị chưa gửi Chỉ tiêu Chiến lược báo chí kỳ 2026-Q4. Hạn nộp 05/12/2026, chuyển sang thứ Hai "
+        "Quảng Trị chưa gửi Chỉ tiêu Chiến lược báo chí Quý IV/2026. Hạn nộp 05/12/2026, chuyển sang thứ Hai "
         "07/12/2026 vì trùng ngày nghỉ, đã quá hạn 7 ngày; "
         "tình trạng: nháp, còn 3/7 câu.\n"
         "Đầu mối: Lê Thị B (0912 345 678), Hồ Văn K (không liên lạc được qua bot).")
     [message] = bot.channel.messages("9")  # with the day's digest and the roll-up nudge: one message
     assert message.title == "Nhắc việc: 4 mục cần Anh/Chị xem"
     assert [p.title for p in unbundle(message)] == [  # Q3 is overdue too: its digest rides along
-        "Đơn vị chưa nộp: Chỉ tiêu Chiến lược báo chí kỳ 2026-Q3", "Đơn vị chưa nộp: Chỉ tiêu Chiến lược báo chí kỳ 2026-Q4",
-        "Báo cáo tổng hợp: Chỉ tiêu Chiến lược báo chí kỳ 2026-Q4", "Đơn vị quá hạn: Quảng Trị, kỳ 2026-Q4"]
+        "Đơn vị chưa nộp: Chỉ tiêu Chiến lược báo chí Quý III/2026", "Đơn vị chưa nộp: Chỉ tiêu Chiến lược báo chí Quý IV/2026",
+        "Báo cáo tổng hợp: Chỉ tiêu Chiến lược báo chí Quý IV/2026", "Đơn vị quá hạn: Quảng Trị, Quý IV/2026"]
     assert [b.data for row in message.buttons for b in row] == [  # a button each; Q4's summary once
         "cmd:tonghop 2026-Q3 CL", "cmd:tonghop 2026-Q4 CL", "cmd:guilen CL 2026-Q4 CBC", "cmd:duyet CL 2026-Q4 CBC"]
 
@@ -91,7 +91,7 @@ def test_digest_lists_late_units_of_the_subtree_only(app: App, bot: Bot) -> None
     app.clock.set(vn(2026, 11, 26, 8, 30))  # the morning after 25/11
     bot.tick()
     [digest] = bot.channel.texts("8", "Chuyển đổi số")
-    assert digest.title == "Units not yet reported: Chuyển đổi số báo chí, period 2026"
+    assert digest.title == "Units not yet reported: Chuyển đổi số báo chí, Year 2026"
     assert digest.text.splitlines() == [
         "As of 26/11/2026, 3 of 4 units under Quảng Trị are past their due date without sending:",
         "• Báo Quảng Trị: due 25/11, 1 day(s) late, not started",
@@ -168,8 +168,8 @@ def test_one_message_per_person_per_pass_with_a_button_for_each_part(app: App, b
     [message] = bot.channel.messages("79")
     assert message.title == "Nhắc việc: 2 mục cần Anh/Chị xem"
     first, second = message.text.split("\n\n")
-    assert first.startswith("1. Nhắc hạn nộp: Chỉ tiêu Chiến lược báo chí kỳ 2026-Q4\nChào Anh/Chị Phạm Văn C, Huế")
-    assert second.startswith("2. Nhắc hạn nộp: Chỉ tiêu Chiến lược báo chí kỳ 2026-Q4\n"
+    assert first.startswith("1. Nhắc hạn nộp: Chỉ tiêu Chiến lược báo chí Quý IV/2026\nChào Anh/Chị Phạm Văn C, Huế")
+    assert second.startswith("2. Nhắc hạn nộp: Chỉ tiêu Chiến lược báo chí Quý IV/2026\n"
                              "Chào Anh/Chị Phạm Văn C, bản nháp của Quảng Trị còn 5/7 câu")
     assert [(b.label, b.data) for row in message.buttons for b in row] == [
         ("1. Bắt đầu nhập", "open:{}:{}".format(*ids(app, "HUE"))),

@@ -114,7 +114,7 @@ def test_crash_in_the_middle_of_a_pass_loses_nothing(app: App, monkeypatch: pyte
     bot = Bot(app)
     app.clock.set(vn(2026, 12, 4, 8, 31))
     bot.tick()
-    q4 = [r for _, _, r in bot.channel.sent if "2026-Q4" in (r.title or "")]
+    q4 = [r for _, _, r in bot.channel.sent if "Quý IV/2026" in (r.title or "")]
     assert len(q4) == len(people)
     assert len({c for c, _ in {(c, r.title) for _, c, r in bot.channel.sent}}) == len(people)
 

@@ -77,7 +77,7 @@ async def test_wave_with_flood_limits_and_a_blocked_person(app: App, fake_telegr
     assert fake_telegram.duplicates() == 0  # … and nothing went out twice
     for uid in users:
         titles = sorted(m.text.splitlines()[0] for m in fake_telegram.sent_to(uid))
-        assert titles == ["Nhắc hạn nộp: Chỉ tiêu Chiến lược báo chí kỳ 2026-Q4"], uid
+        assert titles == ["Nhắc hạn nộp: Chỉ tiêu Chiến lược báo chí Quý IV/2026"], uid
         assert fake_telegram.sent_to(uid)[-1].button_texts in (["Bắt đầu nhập"],)
     assert fake_telegram.delivered(BLOCKED) == 0
     with app.uow() as uow:

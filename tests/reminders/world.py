@@ -15,6 +15,7 @@ from conversations.forms import FormCache
 from conversations.messages import Button, Reply, TextOut
 from conversations.reminders import PassReport, run_pass
 from storage.models import Identity, OutboxMessage, OutboxStatus, ReminderLog, SubmissionStatus
+from storage.period_names import period_name
 from storage.repositories import AnswerChange
 from storage.values import Shape, Value
 
@@ -115,8 +116,10 @@ class Recorder:
     def texts(self, chat_id: str, period: str | None = None) -> list[TextOut]:
         """Text messages sent to a chat (the parts of a bundled one each on its own), only those about
         `period` (in the title) when given."""
+        # titles name a period as people do («Quý IV/2026»); any other text is looked for as it is
+        named = period_name(period) if period and re.fullmatch(r"20\d\d(-[A-Z]\d+)?", period) else period
         return [r for _, c, sent in self.sent if c == chat_id and isinstance(sent, TextOut)
-                for r in unbundle(sent) if period is None or period in (r.title or "")]
+                for r in unbundle(sent) if named is None or named in (r.title or "")]
 
     def messages(self, chat_id: str) -> list[TextOut]:
         """Text messages sent to a chat, as sent."""

@@ -190,7 +190,7 @@ def test_the_chart_keeps_the_target_line_off_the_labels_and_wraps_long_names(app
 def test_a_focal_person_may_name_the_period_in_words(app: App, registered: Callable[..., Chat]) -> None:
     focal = registered("QUANGTRI")
     focal.send("nộp quý IV/2026")
-    assert focal.title == "Chỉ tiêu 1 · câu 1/7" and "kỳ 2026-Q4" in focal.text
+    assert focal.title == "Chỉ tiêu 1 · câu 1/7" and "Quý IV/2026" in focal.text
     focal.send("1.200.000/800.000")
     focal.send("/xem Quý IV/2026")
     assert "1.200.000/800.000" in focal.text
