@@ -35,9 +35,9 @@ def parse_text(text: str, ctx: Context) -> Value:
 
     "Nothing to report" typed alone (`không có`, `ko co`, `Dạ không ạ`) is the form's own wording «Không có».
     """
-    if says_none(text):
-        return Value(Shape.TEXT, text=catalog().text("dialogue.none_text", ctx.lang))
     kept = clean_text(text)
+    if says_none(kept):  # judged on what would be kept: «K» plus an invisible character is still «K»
+        return Value(Shape.TEXT, text=catalog().text("dialogue.none_text", ctx.lang))
     if len(kept) > ctx.spec.max_length:
         raise Refused(Problem.TEXT_TOO_LONG, length=str(len(kept)), limit=str(ctx.spec.max_length))
     return Value(Shape.TEXT, text=kept)

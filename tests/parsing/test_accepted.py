@@ -120,6 +120,8 @@ ACCEPTED = [
         Value(Shape.TEXT, text="1. Thiếu người\n2. Thiếu máy"),
     ),
     (Shape.TEXT, "Không có 👍", {}, Value(Shape.TEXT, text="Không có 👍")),
+    # judged on what is kept: an invisible character does not turn «K» (không) into the answer «K»
+    (Shape.TEXT, "K\x1b", {}, Value(Shape.TEXT, text="Không có")),
     (Shape.TEXT, "abc", {"max_length": 3}, Value(Shape.TEXT, text="abc")),
 ]
 
