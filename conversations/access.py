@@ -64,14 +64,19 @@ def _accounts(identities: list[Identity]) -> str:
                      for i in identities) or "-"
 
 
+def _unit_id(uow: UnitOfWork, unit_code: str | None) -> int | None:
+    """The id of the unit a CLI filter names (None for no filter); ValueError naming what to run otherwise."""
+    if not unit_code:
+        return None
+    unit = uow.units.by_code(unit_code.upper())
+    if unit is None:
+        raise ValueError(f"no unit has code {unit_code!r}; see `chitieu units list`")
+    return unit.id
+
+
 def people_rows(uow: UnitOfWork, unit_code: str | None = None, role: str | None = None) -> list[PersonRow]:
     """Every grant (active and revoked), optionally of one unit and/or role; people without any grant too."""
-    unit_id = None
-    if unit_code:
-        unit = uow.units.by_code(unit_code.upper())
-        if unit is None:
-            raise ValueError(f"no unit has code {unit_code!r}; see `chitieu units list`")
-        unit_id = unit.id
+    unit_id = _unit_id(uow, unit_code)
     if role is not None and role not in Role.ALL:
         raise ValueError(f"role must be one of {', '.join(Role.ALL)}, not {role!r}")
     grants = list(uow.people.all_grants(unit_id, role))
@@ -197,12 +202,7 @@ def invite_status(invite: Invite, now: datetime) -> str:
 def invite_rows(uow: UnitOfWork, now: datetime, unit_code: str | None = None,
                 show_all: bool = False) -> list[InviteRow]:
     """Invites and link codes, newest first; only the unused ones unless `show_all`."""
-    unit_id = None
-    if unit_code:
-        unit = uow.units.by_code(unit_code.upper())
-        if unit is None:
-            raise ValueError(f"no unit has code {unit_code!r}; see `chitieu units list`")
-        unit_id = unit.id
+    unit_id = _unit_id(uow, unit_code)
     rows = []
     for inv in uow.invites.list(unit_id):
         status = invite_status(inv, now)

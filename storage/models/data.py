@@ -43,16 +43,8 @@ PROVISIONAL_VALUES = {"sqlite": "provisional IS 1 AND value IS NOT NULL",
                       "postgresql": "provisional IS true AND value IS NOT NULL"}
 
 
-class Answer(Base):
-    """The current answer to one question; `a`/`b`/`basis` mirror the value for SQL aggregation."""
-
-    __tablename__ = "answers"
-    __table_args__ = (
-        UniqueConstraint("submission_id", "question_key"), Index(None, "question_key"),
-        # the few provisional values of a period (`/thieu`, the web overview) without reading every answer
-        Index("ix_answers_provisional", "submission_id", "question_key",
-              sqlite_where=text(PROVISIONAL_VALUES["sqlite"]), postgresql_where=text(PROVISIONAL_VALUES["postgresql"])),
-    )
+class AnswerFields:
+    """The columns an answer has, sent (`answers`) or waiting for «Gửi lại» (`pending_answers`)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"))
@@ -69,6 +61,18 @@ class Answer(Base):
     revision: Mapped[int] = mapped_column(default=0)
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Answer(AnswerFields, Base):
+    """The current answer to one question; `a`/`b`/`basis` mirror the value for SQL aggregation."""
+
+    __tablename__ = "answers"
+    __table_args__ = (
+        UniqueConstraint("submission_id", "question_key"), Index(None, "question_key"),
+        # the few provisional values of a period (`/thieu`, the web overview) without reading every answer
+        Index("ix_answers_provisional", "submission_id", "question_key",
+              sqlite_where=text(PROVISIONAL_VALUES["sqlite"]), postgresql_where=text(PROVISIONAL_VALUES["postgresql"])),
+    )
 
     submission: Mapped[Submission] = relationship(back_populates="answers")
 
@@ -100,7 +104,7 @@ class AnswerRevision(Base):
     pending: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
-class PendingAnswer(Base):
+class PendingAnswer(AnswerFields, Base):
     """A sent answer's change that waits for «Gửi lại»: the focal person works on it, analysts do not see it.
 
     `answers` keeps what was sent (every summary, workbook and report reads it); sending again moves each
@@ -109,22 +113,6 @@ class PendingAnswer(Base):
 
     __tablename__ = "pending_answers"
     __table_args__ = (UniqueConstraint("submission_id", "question_key"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"))
-    question_key: Mapped[str] = mapped_column(String(40))
-    raw_text: Mapped[str | None] = mapped_column(Text)
-    value: Mapped[str | None] = mapped_column(Text)
-    a: Mapped[float | None] = mapped_column(Float)
-    b: Mapped[float | None] = mapped_column(Float)
-    basis: Mapped[str | None] = mapped_column(String(16))
-    skipped: Mapped[bool] = mapped_column(default=False)
-    provisional: Mapped[bool] = mapped_column(default=False)
-    note: Mapped[str | None] = mapped_column(Text)
-    comparison: Mapped[str | None] = mapped_column(Text)
-    revision: Mapped[int] = mapped_column(default=0)
-    updated_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 # What the focal person's side reads: the sent answer, or its pending change.
